@@ -1,0 +1,195 @@
+"""The command line: parse, call, print. Exit codes are part of the contract (see README)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from tablejam import __version__
+from tablejam.check import check as check_schedule
+from tablejam.errors import InputError
+from tablejam.io import load_instance, load_schedule, write_atomic
+from tablejam.models.instance import Instance
+from tablejam.models.schedule import Schedule
+from tablejam.models.settings import SolverSettings
+from tablejam.precheck import counting_bounds, impossibilities
+from tablejam.render import check_text, schedule_text, status_line, validate_text
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_NO_SCHEDULE = 4
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs (stdout then holds only the JSON document).",
+)
+
+
+def _fail(error: InputError, fmt: str) -> NoReturn:
+    """Bad input: one clear message on stderr (and as JSON on stdout for programs), exit 2."""
+    click.echo(f"error: {error}", err=True)
+    if fmt == "json":
+        click.echo(json.dumps({"error": {"code": EXIT_INPUT, "message": error.message, "where": error.where}}))
+    sys.exit(EXIT_INPUT)
+
+
+def _reports_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            _fail(error, kwargs.get("fmt", "text"))
+
+    return run
+
+
+def _dump(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tablejam")
+def main() -> None:
+    """tablejam plans multi-round networking events: everyone meets new people every round.
+
+    \b
+    Exit codes: 0 schedule found (or valid), 1 check found violations,
+    2 invalid input or usage, 3 proven infeasible, 4 no schedule within the time limit.
+    """
+
+
+@main.command()
+@click.argument("instance_path", metavar="INSTANCE")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the schedule to this file (atomically).")
+@FORMAT
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds for the whole solve; the best schedule found by then is returned.",
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Parallel search workers.")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Random seed.")
+@click.option("--log", is_flag=True, help="Show the CP-SAT search log on stderr.")
+@_reports_input_errors
+def solve(
+    instance_path: str, output: str | None, fmt: str, time_limit: float, workers: int, seed: int, log: bool
+) -> None:
+    """Plan INSTANCE (TOML or JSON; '-' reads standard input)."""
+    from tablejam.solver import solve as solve_instance  # the solver imports ortools: only when solving
+
+    instance = load_instance(instance_path)
+    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed, log=log)
+    logger = (lambda line: click.echo(line, err=True)) if log else None
+    schedule = solve_instance(instance, settings, log=logger)
+
+    if output is not None:
+        as_json = fmt == "json" or Path(output).suffix.lower() == ".json"
+        write_atomic(output, _dump(schedule.model_dump()) if as_json else schedule_text(instance, schedule))
+        click.echo(f"{status_line(schedule)}; wrote {output}", err=True)
+    elif fmt == "json":
+        click.echo(_dump(schedule.model_dump()), nl=False)
+    else:
+        click.echo(schedule_text(instance, schedule), nl=False)
+    sys.exit(_exit_code(schedule))
+
+
+def _exit_code(schedule: Schedule) -> int:
+    if schedule.status == "infeasible":
+        return EXIT_INFEASIBLE
+    if not schedule.rounds:
+        return EXIT_NO_SCHEDULE
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("instance_path", metavar="INSTANCE")
+@click.argument("schedule_path", metavar="SCHEDULE")
+@FORMAT
+@_reports_input_errors
+def check(instance_path: str, schedule_path: str, fmt: str) -> None:
+    """Check SCHEDULE (JSON) against INSTANCE: list every violated rule, recompute the statistics."""
+    instance = load_instance(instance_path)
+    schedule = load_schedule(schedule_path)
+    if not schedule.rounds:
+        raise InputError(f"holds no seating (status '{schedule.status}'): nothing to check", schedule_path)
+    report = check_schedule(instance, schedule)
+    if fmt == "json":
+        click.echo(
+            _dump(
+                {
+                    "valid": report.valid,
+                    "violations": [v.as_dict() for v in report.violations],
+                    "stats": report.stats.model_dump() if report.stats else None,
+                }
+            ),
+            nl=False,
+        )
+    else:
+        click.echo(check_text(report), nl=False)
+    sys.exit(EXIT_OK if report.valid else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("instance_path", metavar="INSTANCE")
+@FORMAT
+@_reports_input_errors
+def validate(instance_path: str, fmt: str) -> None:
+    """Validate INSTANCE: its fields, and impossibilities found by counting before any solve."""
+    instance: Instance = load_instance(instance_path)
+    found = impossibilities(instance)
+    bounds = counting_bounds(instance)
+    if fmt == "json":
+        click.echo(
+            _dump(
+                {
+                    "valid": True,
+                    "feasible_by_counting": not found,
+                    "impossibilities": [{"rule": item.rule, "message": item.message} for item in found],
+                    "attendees_per_round": [len(instance.attendees(r)) for r in range(1, instance.rounds + 1)],
+                    "bounds": {
+                        "max_rounds_without_repeats": bounds.max_rounds_without_repeats,
+                        "max_new_encounters": bounds.max_new_encounters,
+                    },
+                }
+            ),
+            nl=False,
+        )
+    else:
+        click.echo(validate_text(instance, found, bounds), nl=False)
+    sys.exit(EXIT_INFEASIBLE if found else EXIT_OK)
+
+
+@main.command()
+def warmup() -> None:
+    """Compile the local-search kernels once per installation (about 10 s), so short solves can use them."""
+    from tablejam.solver.local_search import warm_up
+
+    seconds = warm_up()
+    click.echo(f"local search ready ({seconds:.1f} s)", err=True)
+
+
+@main.command()
+@click.argument("which", type=click.Choice(["instance", "schedule"]))
+def schema(which: str) -> None:
+    """Print the JSON Schema of the instance file or of the schedule document."""
+    model = Instance if which == "instance" else Schedule
+    click.echo(_dump(model.model_json_schema(mode="validation" if which == "instance" else "serialization")), nl=False)
+
+
+if __name__ == "__main__":
+    main()

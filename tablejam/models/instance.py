@@ -1,0 +1,272 @@
+"""The instance: who comes, which tables there are, which rules hold, what counts.
+
+This is the public input contract (TOML or JSON, same structure). Unknown fields
+are errors so that a typo is never silently ignored, and every cross-reference
+(host table, pair ids, absent rounds) is checked when the model is built.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+WEIGHT_DECIMALS = 3
+# Sanity limits: far above any real event, low enough that a corrupted number fails fast.
+MAX_TABLES = 10_000
+MAX_SEATS = 10_000
+MAX_ROUNDS = 1_000
+MAX_PARTICIPANTS = 100_000
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Table(_Strict):
+    """One table: the same seats in every round."""
+
+    id: NonEmptyStr = Field(description="Table id, unique, e.g. 'T1' or 'Garden'.")
+    capacity: int = Field(ge=1, le=MAX_SEATS, description="Most participants seated at this table in one round.")
+    min: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_SEATS,
+        description="Fewest participants seated at this table in every round (0: it may stay empty).",
+    )
+
+    @model_validator(mode="after")
+    def _min_fits(self) -> Table:
+        if self.min > self.capacity:
+            raise ValueError(f"min {self.min} exceeds capacity {self.capacity} of table '{self.id}'")
+        return self
+
+
+class TableGrid(_Strict):
+    """`count` identical tables with ids T1..Tcount."""
+
+    count: int = Field(ge=1, le=MAX_TABLES, description="Number of tables; their ids are T1..Tcount.")
+    capacity: int = Field(ge=1, le=MAX_SEATS, description="Seats per table.")
+    min: int = Field(default=0, ge=0, le=MAX_SEATS, description="Fewest participants per table in every round.")
+
+    @model_validator(mode="after")
+    def _min_fits(self) -> TableGrid:
+        if self.min > self.capacity:
+            raise ValueError(f"min {self.min} exceeds capacity {self.capacity}")
+        return self
+
+    def expand(self) -> list[Table]:
+        return [Table(id=f"T{k}", capacity=self.capacity, min=self.min) for k in range(1, self.count + 1)]
+
+
+class Participant(_Strict):
+    """One person at the event."""
+
+    id: NonEmptyStr = Field(description="Participant id, unique.")
+    name: str | None = Field(default=None, description="Display name (defaults to the id).")
+    sector: str | None = Field(default=None, description="Sector, for sector caps and cross-sector encounters.")
+    company: str | None = Field(
+        default=None, description="Company; participants sharing a non-empty company are colleagues."
+    )
+    offers: list[str] = Field(default_factory=list, description="What this participant offers.")
+    needs: list[str] = Field(default_factory=list, description="What this participant looks for.")
+    absent: list[int] = Field(default_factory=list, description="Rounds (1-based) this participant misses.")
+    host: str | None = Field(
+        default=None, description="Table id this participant hosts: seated there in every round attended."
+    )
+
+    @field_validator("offers", "needs")
+    @classmethod
+    def _strip_tags(cls, tags: list[str]) -> list[str]:
+        return [tag.strip() for tag in tags if tag.strip()]
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class SectorRules(_Strict):
+    """Caps on how many participants of one sector share a table in one round."""
+
+    max_per_table: int | None = Field(
+        default=None, ge=1, description="Cap for every sector (participants of one sector per table and round)."
+    )
+    limits: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict, description="Per-sector caps; they override max_per_table for that sector."
+    )
+
+    def cap(self, sector: str | None) -> int | None:
+        """The cap for `sector`, or None when it is uncapped (participants without a sector are)."""
+        if not sector:
+            return None
+        return self.limits.get(sector, self.max_per_table)
+
+
+class Rules(_Strict):
+    """Hard rules and how repeats are treated."""
+
+    repeats: Literal["forbid", "minimise"] = Field(
+        default="forbid",
+        description="forbid: no pair meets twice (counting met_before); "
+        "minimise: each repeat costs `objective.repeat`.",
+    )
+    colleagues: Literal["apart", "allow"] = Field(
+        default="apart", description="apart: participants of the same company never share a table."
+    )
+    keep_apart: list[tuple[NonEmptyStr, NonEmptyStr]] = Field(
+        default_factory=list, description="Pairs of participant ids that never share a table."
+    )
+    met_before: list[tuple[NonEmptyStr, NonEmptyStr]] = Field(
+        default_factory=list,
+        description="Pairs who met at earlier events: meeting again is a repeat, not a new encounter.",
+    )
+
+
+class ObjectiveWeights(_Strict):
+    """Weights of the objective (maximised).
+
+    value = sum over pairs meeting for the first time of
+            new + complementary * c(i,j) + cross_sector * [different non-empty sectors]
+          - repeat * (number of repeat meetings)
+          + fairness * (fewest new encounters of any attending participant)
+    with c(i,j) = |offers_i & needs_j| + |offers_j & needs_i|.
+    """
+
+    new: float = Field(default=1, ge=0, description="Value of each pair meeting for the first time.")
+    complementary: float = Field(default=1, ge=0, description="Value per complementary match c(i,j) of a new pair.")
+    cross_sector: float = Field(default=0, ge=0, description="Value of a new pair from two different sectors.")
+    repeat: float = Field(default=10, ge=0, description="Cost of each repeat meeting (repeats = 'minimise').")
+    fairness: float = Field(
+        default=0, ge=0, description="Value per new encounter of the participant who gets the fewest."
+    )
+
+    @field_validator("new", "complementary", "cross_sector", "repeat", "fairness")
+    @classmethod
+    def _few_decimals(cls, weight: float) -> float:
+        # The solver works in integers: weights are scaled by 10**WEIGHT_DECIMALS at most.
+        if abs(weight * 10**WEIGHT_DECIMALS - round(weight * 10**WEIGHT_DECIMALS)) > 1e-6:
+            raise ValueError(f"{weight} has more than {WEIGHT_DECIMALS} decimals")
+        if weight > 1e6:
+            raise ValueError(f"{weight} is larger than 1000000")
+        return weight
+
+
+def _table_form(value: Any) -> str:
+    return "grid" if isinstance(value, dict | TableGrid) else "list"
+
+
+class Instance(_Strict):
+    """A multi-round networking event to plan."""
+
+    name: str = Field(default="", description="Name of the event.")
+    rounds: int = Field(ge=1, le=MAX_ROUNDS, description="Number of rounds.")
+    tables: Annotated[
+        Annotated[TableGrid, Tag("grid")] | Annotated[list[Table], Tag("list")],
+        Discriminator(_table_form),
+    ] = Field(
+        description="Either {count, capacity, min} for identical tables T1..Tcount, or a list of {id, capacity, min}."
+    )
+    participants: list[Participant] = Field(min_length=1, max_length=MAX_PARTICIPANTS, description="The participants.")
+    sectors: SectorRules = Field(default_factory=SectorRules, description="Sector caps.")
+    rules: Rules = Field(default_factory=Rules, description="Hard rules and repeat policy.")
+    objective: ObjectiveWeights = Field(default_factory=ObjectiveWeights, description="Objective weights.")
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Instance:
+        problems = reference_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    # Derived views, computed once (the model is frozen).
+
+    @cached_property
+    def table_list(self) -> list[Table]:
+        return self.tables.expand() if isinstance(self.tables, TableGrid) else list(self.tables)
+
+    @cached_property
+    def table_index(self) -> dict[str, int]:
+        return {table.id: k for k, table in enumerate(self.table_list)}
+
+    @cached_property
+    def participant_index(self) -> dict[str, int]:
+        return {person.id: k for k, person in enumerate(self.participants)}
+
+    def attends(self, person: Participant, round_number: int) -> bool:
+        return round_number not in person.absent
+
+    def attendees(self, round_number: int) -> list[Participant]:
+        return [p for p in self.participants if round_number not in p.absent]
+
+    def colleagues(self, a: Participant, b: Participant) -> bool:
+        return bool(a.company) and a.company == b.company
+
+    @cached_property
+    def keep_apart_pairs(self) -> frozenset[frozenset[str]]:
+        return frozenset(frozenset(pair) for pair in self.rules.keep_apart)
+
+    @cached_property
+    def apart_pairs(self) -> frozenset[frozenset[str]]:
+        """Pairs that must never share a table: keep_apart, plus colleagues when the rule says apart."""
+        pairs = set(self.keep_apart_pairs)
+        if self.rules.colleagues == "apart":
+            by_company: dict[str, list[str]] = {}
+            for person in self.participants:
+                if person.company:
+                    by_company.setdefault(person.company, []).append(person.id)
+            for members in by_company.values():
+                pairs.update(frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1 :])
+        return frozenset(pairs)
+
+    @cached_property
+    def met_before_pairs(self) -> frozenset[frozenset[str]]:
+        return frozenset(frozenset(pair) for pair in self.rules.met_before)
+
+
+def complementarity(a: Participant, b: Participant) -> int:
+    """c(a, b): how many of one's offers the other needs, both ways."""
+    return len(set(a.offers) & set(b.needs)) + len(set(b.offers) & set(a.needs))
+
+
+def cross_sector(a: Participant, b: Participant) -> bool:
+    return bool(a.sector) and bool(b.sector) and a.sector != b.sector
+
+
+def reference_problems(instance: Instance) -> list[str]:
+    """Every cross-reference that does not resolve, each naming its field path and value."""
+    problems: list[str] = []
+    tables = instance.tables.expand() if isinstance(instance.tables, TableGrid) else instance.tables
+
+    seen_tables: set[str] = set()
+    for k, table in enumerate(tables):
+        if table.id in seen_tables:
+            problems.append(f"tables[{k}].id: duplicate table id '{table.id}'")
+        seen_tables.add(table.id)
+
+    seen_people: set[str] = set()
+    for k, person in enumerate(instance.participants):
+        where = f"participants[{k}] (id '{person.id}')"
+        if person.id in seen_people:
+            problems.append(f"{where}.id: duplicate participant id '{person.id}'")
+        seen_people.add(person.id)
+        if person.host is not None and person.host not in seen_tables:
+            problems.append(f"{where}.host: table '{person.host}' does not exist")
+        for round_number in person.absent:
+            if not 1 <= round_number <= instance.rounds:
+                problems.append(f"{where}.absent: round {round_number} is outside 1..{instance.rounds}")
+
+    for field in ("keep_apart", "met_before"):
+        for k, (a, b) in enumerate(getattr(instance.rules, field)):
+            for who in (a, b):
+                if who not in seen_people:
+                    problems.append(f"rules.{field}[{k}]: participant '{who}' does not exist")
+            if a == b:
+                problems.append(f"rules.{field}[{k}]: pairs a participant with themself ('{a}')")
+
+    sectors = {p.sector for p in instance.participants if p.sector}
+    for sector in instance.sectors.limits:
+        if sector not in sectors:
+            problems.append(f"sectors.limits: sector '{sector}' has no participants (a typo?)")
+    return problems

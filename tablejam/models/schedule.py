@@ -1,0 +1,83 @@
+"""The schedule document: the JSON contract other programs rely on (format tablejam.schedule/1)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEDULE_FORMAT = "tablejam.schedule/1"
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+
+
+class _Document(BaseModel):
+    # Readers ignore fields they do not know, so later versions may add fields
+    # without breaking older readers of the same format.
+    model_config = ConfigDict(extra="ignore")
+
+
+class TableSeating(_Document):
+    table: str = Field(description="Table id.")
+    participants: list[str] = Field(description="Ids of the participants seated at this table.")
+
+
+class RoundSeating(_Document):
+    round: int = Field(ge=1, description="Round number, 1-based.")
+    tables: list[TableSeating] = Field(description="Every table of the instance, possibly empty.")
+
+
+class Stats(_Document):
+    """Statistics of a schedule, as recomputed by the checker."""
+
+    new_encounters: int = Field(description="Distinct pairs meeting for the first time.")
+    repeat_meetings: int = Field(description="Meetings of a pair that had already met (earlier round or met_before).")
+    complementary_matches: int = Field(description="Sum of c(i,j) over new pairs.")
+    cross_sector_encounters: int = Field(description="New pairs from two different, non-empty sectors.")
+    min_new_per_participant: int = Field(
+        description="Fewest new encounters of any participant attending at least one round."
+    )
+    max_new_per_participant: int = Field(description="Most new encounters of any participant.")
+    mean_new_per_participant: float = Field(description="Mean new encounters per attending participant.")
+    meetings: int = Field(description="All pair meetings, new or repeat, summed over rounds.")
+    objective: float = Field(description="Objective value of the schedule under the instance's weights.")
+
+
+class SolverInfo(_Document):
+    time_s: float = Field(description="Wall time of the solve in seconds.")
+    seed: int = Field(description="Random seed used.")
+    workers: int = Field(description="Search workers used.")
+    time_limit_s: float | None = Field(default=None, description="Time limit given.")
+    engine: str = Field(default="", description="What found the returned schedule.")
+    ortools: str = Field(default="", description="OR-Tools version.")
+
+
+class Schedule(_Document):
+    """A solved (or attempted) plan. `rounds` is empty when no schedule was found."""
+
+    format: str = Field(default=SCHEDULE_FORMAT, description="Document format and version.")
+    instance: str = Field(default="", description="Name of the instance.")
+    status: Status = Field(default="feasible", description="optimal, feasible, infeasible or unknown.")
+    objective: float | None = Field(default=None, description="Objective value, null without a schedule.")
+    bound: float | None = Field(
+        default=None, description="Proven upper bound on the objective: no schedule can score more."
+    )
+    gap: float | None = Field(
+        default=None, description="(bound - objective) / max(1, |bound|): how far from optimal at most."
+    )
+    rounds: list[RoundSeating] = Field(description="The seating, round by round.")
+    stats: Stats | None = Field(default=None, description="Statistics, null without a schedule.")
+    solver: SolverInfo | None = Field(default=None, description="How the schedule was found.")
+    explanation: list[str] = Field(
+        default_factory=list, description="Why no schedule exists (infeasible) or was found (unknown)."
+    )
+
+    def seating(self) -> list[dict[str, list[str]]]:
+        """Round index (0-based) -> table id -> participant ids."""
+        return [{t.table: list(t.participants) for t in r.tables} for r in self.rounds]
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return max(0.0, bound - objective) / max(1.0, abs(bound))

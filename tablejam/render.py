@@ -1,0 +1,122 @@
+"""Plain-text views of schedules, check reports and validation results, for people."""
+
+from __future__ import annotations
+
+from tablejam.check import CheckReport
+from tablejam.models.instance import Instance
+from tablejam.models.schedule import Schedule, Stats
+from tablejam.precheck import Bounds, Impossibility
+
+STAT_LABELS = {
+    "new_encounters": "new encounters",
+    "repeat_meetings": "repeat meetings",
+    "complementary_matches": "complementary matches",
+    "cross_sector_encounters": "cross-sector encounters",
+    "min_new_per_participant": "fewest new per person",
+    "max_new_per_participant": "most new per person",
+    "mean_new_per_participant": "mean new per person",
+    "meetings": "meetings in all",
+    "objective": "objective",
+}
+
+
+def schedule_text(instance: Instance, schedule: Schedule) -> str:
+    people = {p.id: p for p in instance.participants}
+    lines = [_title(instance), ""]
+    for seated_round in schedule.rounds:
+        lines.append(f"Round {seated_round.round}")
+        width = max((len(t.table) for t in seated_round.tables), default=0)
+        for table in seated_round.tables:
+            names = [
+                f"{people[pid].label} ({people[pid].sector})" if people[pid].sector else people[pid].label
+                for pid in table.participants
+            ]
+            lines.append(f"  {table.table:<{width}}  [{len(names)}]  " + (", ".join(names) or "(empty)"))
+        lines.append("")
+    lines += _status_lines(schedule)
+    if schedule.stats is not None:
+        lines += ["", *stats_lines(schedule.stats)]
+    return "\n".join(lines) + "\n"
+
+
+def _title(instance: Instance) -> str:
+    name = instance.name or "Event"
+    return (
+        f"{name}: {len(instance.participants)} participants, "
+        f"{len(instance.table_list)} tables, {instance.rounds} rounds"
+    )
+
+
+def _status_lines(schedule: Schedule) -> list[str]:
+    lines = [f"status     {schedule.status}"]
+    if schedule.objective is not None:
+        lines.append(f"objective  {_number(schedule.objective)}")
+    if schedule.bound is not None:
+        lines.append(f"bound      {_number(schedule.bound)}  (no schedule can score more)")
+    if schedule.gap is not None:
+        lines.append(f"gap        {schedule.gap:.2%}  (at most this far below the best possible)")
+    if schedule.solver is not None:
+        lines.append(
+            f"solver     {schedule.solver.time_s:.2f} s, {schedule.solver.workers} workers, "
+            f"seed {schedule.solver.seed}, found by {schedule.solver.engine}"
+        )
+    lines += [f"why        {reason}" for reason in schedule.explanation]
+    return lines
+
+
+def stats_lines(stats: Stats) -> list[str]:
+    width = max(len(label) for label in STAT_LABELS.values())
+    return [f"{STAT_LABELS[name]:<{width}}  {_number(value)}" for name, value in stats.model_dump().items()]
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def status_line(schedule: Schedule) -> str:
+    """One line for stderr: what came out of a solve."""
+    parts = [schedule.status]
+    if schedule.objective is not None:
+        parts.append(f"objective {_number(schedule.objective)}")
+    if schedule.bound is not None:
+        parts.append(f"bound {_number(schedule.bound)}")
+    if schedule.gap is not None:
+        parts.append(f"gap {schedule.gap:.2%}")
+    if schedule.stats is not None:
+        parts.append(f"{schedule.stats.repeat_meetings} repeats")
+    return ", ".join(parts)
+
+
+def check_text(report: CheckReport) -> str:
+    if report.valid:
+        lines = ["valid: the schedule keeps every rule"]
+    else:
+        lines = [f"{len(report.violations)} violation(s):"]
+        lines += [f"  [{v.rule}] {v.message}" for v in report.violations]
+    if report.stats is not None:
+        lines += ["", *stats_lines(report.stats)]
+    return "\n".join(lines) + "\n"
+
+
+def validate_text(instance: Instance, found: list[Impossibility], bounds: Bounds) -> str:
+    lines = [_title(instance)]
+    for number in range(1, instance.rounds + 1):
+        attendees = len(instance.attendees(number))
+        lines.append(f"  round {number}: {attendees} attendees")
+    seats = sum(t.capacity for t in instance.table_list)
+    lines.append(f"  seats per round: {seats} (minimums add up to {sum(t.min for t in instance.table_list)})")
+    lines.append(f"  most rounds possible without repeats: {bounds.max_rounds_without_repeats}")
+    lines.append(f"  most new encounters possible: {bounds.max_new_encounters}")
+    if instance.rules.repeats == "forbid" and instance.rounds > bounds.max_rounds_without_repeats:
+        lines.append(
+            f"  note: {instance.rounds} rounds exceed {bounds.max_rounds_without_repeats}, "
+            "so some tables must run below capacity to avoid repeats"
+        )
+    if found:
+        lines.append("")
+        lines.append(f"impossible, {len(found)} reason(s):")
+        lines += [f"  [{item.rule}] {item.message}" for item in found]
+    else:
+        lines.append("")
+        lines.append("no impossibility found by counting")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,310 @@
+"""The CP-SAT model: variables, one method per rule, the objective, and solving with a hint.
+
+Pairs are modelled per round, not per round and table: meet[i, j, r] is linked to
+the seat variables by 2 clauses per table, so the model grows with
+pairs x rounds x tables in clauses but only pairs x rounds in variables.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from tablejam.models.settings import SolverSettings
+from tablejam.solver.problem import IndexSeating, Pair, Problem
+
+STATUS_NAMES = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+@dataclass
+class Variables:
+    """Typed access to the model's variables; nothing else touches raw variables."""
+
+    # x[p, r, t]: participant p sits at table t in round r (only for tables p may use)
+    seat: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    # meet[k, r]: the k-th pair of problem.pairs shares a table in round r
+    meet: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    # first[k]: the k-th pair meets in some round (only for pairs that did not meet before)
+    first: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    fewest_new: cp_model.IntVar | None = None
+
+    def seating(self, value: Callable[[cp_model.IntVar], int], problem: Problem) -> IndexSeating:
+        seating: IndexSeating = [[[] for _ in range(problem.tables)] for _ in range(problem.rounds)]
+        for (p, r, t), var in self.seat.items():
+            if value(var):
+                seating[r][t].append(p)
+        return seating
+
+
+class SeatingModel:
+    """CP-SAT model of one instance (or of a part of it, when some seats are fixed)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.model = cp_model.CpModel()
+        self.vars = Variables()
+        self._add_variables()
+        self.add_constraints()
+        self._objective = self._add_objective()
+
+    # Variables
+
+    def _add_variables(self) -> None:
+        problem, model = self.problem, self.model
+        for p in range(problem.people):
+            for r in range(problem.rounds):
+                for t in problem.allowed[p][r]:
+                    self.vars.seat[p, r, t] = model.new_bool_var(f"x[p{p},r{r},t{t}]")
+        for k, pair in enumerate(problem.pairs):
+            for r in range(problem.rounds):
+                if self._common_tables(pair, r):
+                    self.vars.meet[k, r] = model.new_bool_var(f"meet[{pair.i},{pair.j},r{r}]")
+            if not pair.met_before:
+                self.vars.first[k] = model.new_bool_var(f"first[{pair.i},{pair.j}]")
+
+    def _common_tables(self, pair: Pair, r: int) -> set[int]:
+        return set(self.problem.allowed[pair.i][r]) & set(self.problem.allowed[pair.j][r])
+
+    def _seats_of(self, p: int, r: int) -> list[cp_model.IntVar]:
+        return [self.vars.seat[p, r, t] for t in self.problem.allowed[p][r]]
+
+    def _seats_at(self, r: int, t: int, people: Sequence[int] | None = None) -> list[cp_model.IntVar]:
+        everyone = range(self.problem.people) if people is None else people
+        return [self.vars.seat[p, r, t] for p in everyone if (p, r, t) in self.vars.seat]
+
+    # Constraints
+
+    def add_constraints(self) -> None:
+        self.one_seat_per_round()
+        self.table_sizes()
+        self.sector_caps()
+        self.apart()
+        self.meetings_follow_seats()
+        self.repeats()
+        self.meetings_per_round()
+        self.table_symmetry()
+
+    def one_seat_per_round(self) -> None:
+        """Each attending participant sits at exactly one table per round (hosts: their own)."""
+        for p in range(self.problem.people):
+            for r in range(self.problem.rounds):
+                if self.problem.allowed[p][r]:
+                    self.model.add_exactly_one(self._seats_of(p, r))
+
+    def table_sizes(self) -> None:
+        """Each table seats between its minimum and its capacity in every round."""
+        problem = self.problem
+        for r in range(problem.rounds):
+            for t in range(problem.tables):
+                seated = sum(self._seats_at(r, t))
+                self.model.add_linear_constraint(seated, problem.minimum[t], problem.capacity[t])
+
+    def sector_caps(self) -> None:
+        """At most the sector's cap of one sector at one table in one round."""
+        problem = self.problem
+        for s, cap in enumerate(problem.sector_cap):
+            if cap is None:
+                continue
+            members = [p for p in range(problem.people) if problem.sector[p] == s]
+            for r in range(problem.rounds):
+                for t in range(problem.tables):
+                    seats = self._seats_at(r, t, members)
+                    if len(seats) > cap:
+                        self.model.add(sum(seats) <= cap)
+
+    def apart(self) -> None:
+        """Colleagues, keep-apart pairs (and, when repeats are forbidden, met-before pairs) never share a table."""
+        for i, j in self.problem.apart:
+            for r in range(self.problem.rounds):
+                for t in set(self.problem.allowed[i][r]) & set(self.problem.allowed[j][r]):
+                    self.model.add_bool_or([self.vars.seat[i, r, t].Not(), self.vars.seat[j, r, t].Not()])
+
+    def meetings_follow_seats(self) -> None:
+        """meet[i, j, r] is true exactly when i and j sit at the same table in round r."""
+        seat = self.vars.seat
+        for (k, r), meet in self.vars.meet.items():
+            pair = self.problem.pairs[k]
+            for t in self.problem.allowed[pair.i][r]:
+                if (pair.j, r, t) in seat:
+                    # both at t -> meet; meet and i at t -> j at t
+                    self.model.add_bool_or([seat[pair.i, r, t].Not(), seat[pair.j, r, t].Not(), meet])
+                    self.model.add_bool_or([meet.Not(), seat[pair.i, r, t].Not(), seat[pair.j, r, t]])
+                else:
+                    self.model.add_bool_or([meet.Not(), seat[pair.i, r, t].Not()])
+
+    def repeats(self) -> None:
+        """first[pair] marks a first meeting; with repeats forbidden a pair meets at most once."""
+        for k in range(len(self.problem.pairs)):
+            meetings = self._meetings(k)
+            if self.problem.forbid_repeats:
+                # met-before pairs are kept apart (see apart), so first = the one meeting, if any
+                self.model.add(self.vars.first[k] == sum(meetings))
+            elif k in self.vars.first:
+                first = self.vars.first[k]
+                self.model.add(first <= sum(meetings))
+
+    def meetings_per_round(self) -> None:
+        """Redundant: in one round a participant meets at most (largest table they may use - 1) others.
+
+        Implied by the seats, but it gives the LP relaxation a per-person view
+        that tightens the objective bound considerably.
+        """
+        problem = self.problem
+        met_in: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+        for (k, r), meet in self.vars.meet.items():
+            pair = problem.pairs[k]
+            met_in.setdefault((pair.i, r), []).append(meet)
+            met_in.setdefault((pair.j, r), []).append(meet)
+        for (p, r), meets in met_in.items():
+            most = max(problem.capacity[t] for t in problem.allowed[p][r]) - 1
+            if len(meets) > most:
+                self.model.add(sum(meets) <= most)
+
+    def _meetings(self, k: int) -> list[cp_model.IntVar]:
+        return [self.vars.meet[k, r] for r in range(self.problem.rounds) if (k, r) in self.vars.meet]
+
+    def table_symmetry(self) -> None:
+        """Identical host-free tables are interchangeable within each round: order them by first occupant.
+
+        Valid because nothing links a table label across rounds except hosts and
+        the table's size limits: relabel the identical tables of one round so
+        that they appear in order of their lowest-numbered occupant, and the
+        k-th participant (in index order) sits at one of the first k+1 of them.
+        """
+        problem = self.problem
+        for tables in interchangeable_tables(problem):
+            for r in range(problem.rounds):
+                movable = [p for p in range(problem.people) if len(problem.allowed[p][r]) > 1]
+                for k, p in enumerate(movable[: len(tables) - 1]):
+                    for t in tables[k + 1 :]:
+                        self.model.add(self.vars.seat[p, r, t] == 0)
+
+    # Objective
+
+    def _add_objective(self) -> cp_model.LinearExpr:
+        """Maximise first-meeting value, minus repeat cost, plus fairness (all in scaled integers)."""
+        problem = self.problem
+        terms: list[cp_model.LinearExprT] = []
+        for k, first in self.vars.first.items():
+            terms.append(problem.pairs[k].value * first)
+        if not problem.forbid_repeats and problem.repeat_cost:
+            for k, pair in enumerate(problem.pairs):
+                repeats = sum(self._meetings(k)) - (0 if pair.met_before else self.vars.first[k])
+                terms.append(-problem.repeat_cost * repeats)
+        if problem.fairness:
+            terms.append(problem.fairness * self._fewest_new())
+        objective = sum(terms)
+        self.model.maximize(objective)
+        return objective
+
+    def _fewest_new(self) -> cp_model.IntVar:
+        problem = self.problem
+        new_of: dict[int, list[cp_model.IntVar]] = {p: [] for p in range(problem.people)}
+        for k, first in self.vars.first.items():
+            new_of[problem.pairs[k].i].append(first)
+            new_of[problem.pairs[k].j].append(first)
+        fewest = self.model.new_int_var(0, problem.people, "fewest_new")
+        for p, firsts in new_of.items():
+            if any(problem.allowed[p]):
+                self.model.add(fewest <= sum(firsts))
+        self.vars.fewest_new = fewest
+        return fewest
+
+    # Hints and solving
+
+    def hint(self, seating: IndexSeating) -> None:
+        """Hint a full schedule: seats, meetings and first meetings, so the hint is complete."""
+        self.model.clear_hints()
+        seating = canonical_tables(self.problem, seating)
+        table_of = {(p, r): t for r, tables in enumerate(seating) for t, seated in enumerate(tables) for p in seated}
+        for (p, r, t), var in self.vars.seat.items():
+            self.model.add_hint(var, table_of.get((p, r)) == t)
+        met: dict[int, int] = {}
+        for (k, r), var in self.vars.meet.items():
+            pair = self.problem.pairs[k]
+            together = (pair.i, r) in table_of and table_of.get((pair.i, r)) == table_of.get((pair.j, r))
+            self.model.add_hint(var, together)
+            met[k] = met.get(k, 0) + together
+        for k, var in self.vars.first.items():
+            self.model.add_hint(var, met.get(k, 0) > 0)
+        if self.vars.fewest_new is not None:
+            new_count = [0] * self.problem.people
+            for k in self.vars.first:
+                if met.get(k, 0):
+                    new_count[self.problem.pairs[k].i] += 1
+                    new_count[self.problem.pairs[k].j] += 1
+            attending = [new_count[p] for p in range(self.problem.people) if any(self.problem.allowed[p])]
+            self.model.add_hint(self.vars.fewest_new, min(attending, default=0))
+
+    def solve(self, settings: SolverSettings, time_limit: float, log: Callable[[str], None] | None = None) -> Outcome:
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.01, time_limit)
+        params.num_workers = settings.workers
+        params.random_seed = settings.seed
+        if settings.workers == 1:
+            params.interleave_search = False
+        for name, value in settings.cp_sat.items():
+            setattr(params, name, value)
+        if log is not None:
+            params.log_search_progress = True
+            params.log_to_stdout = False  # stdout belongs to the output document
+            solver.log_callback = log
+        started = time.perf_counter()
+        status = solver.solve(self.model)
+        seconds = time.perf_counter() - started
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"internal error: invalid CP-SAT model: {self.model.validate()}")
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        return Outcome(
+            status=STATUS_NAMES[status],
+            seating=self.vars.seating(solver.boolean_value, self.problem) if found else None,
+            objective=solver.objective_value / self.problem.scale if found else None,
+            bound=solver.best_objective_bound / self.problem.scale if found else None,
+            seconds=seconds,
+        )
+
+
+def interchangeable_tables(problem: Problem) -> list[list[int]]:
+    """Groups (of two or more) of tables with equal size limits and no host: relabelling them changes nothing."""
+    hosted = {
+        problem.allowed[p][r][0]
+        for p in range(problem.people)
+        for r in range(problem.rounds)
+        if len(problem.allowed[p][r]) == 1
+    }
+    classes: dict[tuple[int, int], list[int]] = {}
+    for t in range(problem.tables):
+        if t not in hosted:
+            classes.setdefault((problem.capacity[t], problem.minimum[t]), []).append(t)
+    return [tables for tables in classes.values() if len(tables) > 1]
+
+
+def canonical_tables(problem: Problem, seating: IndexSeating) -> IndexSeating:
+    """The same schedule with interchangeable tables relabelled per round as table_symmetry() demands:
+    in order of their lowest-numbered movable occupant, empty tables last."""
+    result = [list(map(list, tables)) for tables in seating]
+    for tables in interchangeable_tables(problem):
+        for round_tables in result:
+            groups = [round_tables[t] for t in tables]
+            groups.sort(key=lambda seated: min(seated, default=problem.people))
+            for t, seated in zip(tables, groups, strict=True):
+                round_tables[t] = seated
+    return result
+
+
+@dataclass
+class Outcome:
+    status: str
+    seating: IndexSeating | None
+    objective: float | None
+    bound: float | None
+    seconds: float
