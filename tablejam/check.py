@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from tablejam.models.instance import Instance, complementarity, cross_sector
-from tablejam.models.schedule import Schedule, Stats
+from tablejam.models.schedule import RoundSeating, Schedule, Stats, TableSeating
 
 # The rules a schedule can break, in the order they are reported.
 RULES = {
@@ -73,25 +73,29 @@ def check(instance: Instance, schedule: Schedule | Seating) -> CheckReport:
     """Judge a schedule: every violated rule, and the statistics recomputed from its seating."""
     stated = schedule if isinstance(schedule, Schedule) else None
     report = CheckReport()
-    seating = _seating_by_round(instance, schedule, report.violations)
+    seating, given = _seating_by_round(instance, schedule, report.violations)
     for round_number, tables in enumerate(seating, start=1):
-        _check_round(instance, round_number, tables, report.violations)
+        if round_number in given:  # a missing round is reported once, not once per attendee
+            _check_round(instance, round_number, tables, report.violations)
     report.stats, report.new_per_participant = _statistics(instance, seating, report.violations)
     if stated is not None and stated.rounds:
         _check_stated_figures(stated, report)
     return report
 
 
-def _seating_by_round(instance: Instance, schedule: Schedule | Seating, violations: list[Violation]) -> Seating:
-    """Normalise to one {table: people} per round 1..rounds, reporting rounds missing or unknown."""
+def _seating_by_round(
+    instance: Instance, schedule: Schedule | Seating, violations: list[Violation]
+) -> tuple[Seating, set[int]]:
+    """Normalise to one {table: people} per round 1..rounds, reporting rounds missing or unknown.
+
+    Returns the seating and the round numbers actually given."""
     if not isinstance(schedule, Schedule):
-        rounds = list(schedule)
-        if len(rounds) != instance.rounds:
-            violations.append(
-                Violation("round-missing", f"{len(rounds)} rounds given, the instance has {instance.rounds}")
-            )
-        rounds = (rounds + [{}] * instance.rounds)[: instance.rounds]
-        return [dict(r) for r in rounds]
+        schedule = Schedule(
+            rounds=[
+                RoundSeating(round=number, tables=[TableSeating(table=t, participants=ps) for t, ps in tables.items()])
+                for number, tables in enumerate(schedule, start=1)
+            ]
+        )
 
     seating: Seating = [{} for _ in range(instance.rounds)]
     given: set[int] = set()
@@ -108,7 +112,7 @@ def _seating_by_round(instance: Instance, schedule: Schedule | Seating, violatio
     for number in range(1, instance.rounds + 1):
         if number not in given:
             violations.append(Violation("round-missing", f"round {number} has no seating", round=number))
-    return seating
+    return seating, given
 
 
 def _check_round(instance: Instance, number: int, tables: dict[str, list[str]], violations: list[Violation]) -> None:

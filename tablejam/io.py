@@ -114,7 +114,7 @@ def _path(loc: list[Any], data: Any) -> str:
             text += f".{part}" if text else str(part)
         node = _child(node, part)
         if text.startswith("participants[") and text.endswith("]") and isinstance(node, dict) and "id" in node:
-            text += f" (id '{_short(node['id'], 40)}')"
+            text += f" (id {_short(node['id'], 40)})"
     return text
 
 

@@ -25,8 +25,34 @@ def impossibilities(instance: Instance) -> list[Impossibility]:
     for number in range(1, instance.rounds + 1):
         found += _seat_counts(instance, number)
         found += _sector_room(instance, number)
+        found += _company_room(instance, number)
     found += _host_conflicts(instance)
+    found += _second_round_spread(instance)
     return found
+
+
+def _second_round_spread(instance: Instance) -> list[Impossibility]:
+    """Without repeats, tablemates of one round come from different tables of every other round they attend.
+
+    If c people attend rounds a and b, some table of round b seats at least ceil(c / tables) of them;
+    they must have sat at that many different tables in round a, so ceil(c / tables) <= tables."""
+    if instance.rules.repeats != "forbid":
+        return []
+    tables = len(instance.table_list)
+    for a in range(1, instance.rounds + 1):
+        for b in range(a + 1, instance.rounds + 1):
+            both = sum(1 for p in instance.participants if a not in p.absent and b not in p.absent)
+            crowd = -(-both // tables)
+            if crowd > tables:
+                return [
+                    Impossibility(
+                        "repeat",
+                        f"{both} people attend rounds {a} and {b}, so some table in round {b} seats at least "
+                        f"{crowd} of them, who must come from {crowd} different tables of round {a}, "
+                        f"but there are only {tables} tables",
+                    )
+                ]
+    return []
 
 
 def _seat_counts(instance: Instance, number: int) -> list[Impossibility]:
@@ -103,6 +129,26 @@ def _sector_room(instance: Instance, number: int) -> list[Impossibility]:
     return found
 
 
+def _company_room(instance: Instance, number: int) -> list[Impossibility]:
+    """Colleagues kept apart need a table each."""
+    if instance.rules.colleagues != "apart":
+        return []
+    members: dict[str, list[str]] = defaultdict(list)
+    for person in instance.attendees(number):
+        if person.company:
+            members[person.company].append(person.id)
+    tables = len(instance.table_list)
+    return [
+        Impossibility(
+            "colleagues",
+            f"company '{company}' has {len(people)} attendees in round {number} who must sit apart, "
+            f"but there are only {tables} tables",
+        )
+        for company, people in sorted(members.items())
+        if len(people) > tables
+    ]
+
+
 def _host_conflicts(instance: Instance) -> list[Impossibility]:
     """Two hosts of one table meet in every round both attend: that must be allowed."""
     found = []
@@ -155,15 +201,44 @@ def counting_bounds(instance: Instance) -> Bounds:
     people = len(instance.participants)
     largest = max(t.capacity for t in instance.table_list)
     max_rounds = (people - 1) // (largest - 1) if largest > 1 else 0
-    seats_pairs = 0
-    for number in range(1, instance.rounds + 1):
-        seats_pairs += _most_pairs(len(instance.attendees(number)), [t.capacity for t in instance.table_list])
+    limits = [(t.min, t.capacity) for t in instance.table_list]
+    seats_pairs = sum(most_pairs(len(instance.attendees(r)), limits) for r in range(1, instance.rounds + 1))
     all_pairs = people * (people - 1) // 2 - len(instance.met_before_pairs)
     return Bounds(max_rounds, min(seats_pairs, all_pairs))
 
 
-def _most_pairs(attendees: int, capacities: list[int]) -> int:
-    """Most pairs sharing a table in one round: fill the largest tables first (pairs grow quadratically)."""
+# Above this many (table, seated-so-far, size) steps the exact count is skipped for a looser one.
+_MOST_PAIRS_WORK = 2_000_000
+
+
+def most_pairs(attendees: int, limits: list[tuple[int, int]]) -> int:
+    """Most pairs sharing a table in one round, with every table between its (min, capacity).
+
+    Pairs grow quadratically with table size, so fuller tables win; the minimums
+    decide how full the others can be. Solved exactly by dynamic programming
+    over the tables; for huge events the minimums are dropped (a looser, still valid bound).
+    """
+    if len(limits) * attendees * max(cap for _, cap in limits) > _MOST_PAIRS_WORK:
+        return _most_pairs_ignoring_minimums(attendees, [cap for _, cap in limits])
+    unreachable = -1
+    best = [0] + [unreachable] * attendees  # best[m]: most pairs with m seated at the tables so far
+    for low, cap in limits:
+        nxt = [unreachable] * (attendees + 1)
+        for seated, pairs in enumerate(best):
+            if pairs == unreachable:
+                continue
+            for size in range(low, min(cap, attendees - seated) + 1):
+                candidate = pairs + size * (size - 1) // 2
+                if candidate > nxt[seated + size]:
+                    nxt[seated + size] = candidate
+        best = nxt
+    if best[attendees] == unreachable:  # the minimums or capacities cannot hold everyone: no schedule at all
+        return _most_pairs_ignoring_minimums(attendees, [cap for _, cap in limits])
+    return best[attendees]
+
+
+def _most_pairs_ignoring_minimums(attendees: int, capacities: list[int]) -> int:
+    """Fill the largest tables first: that seating majorises every other, so no seating has more pairs."""
     pairs = 0
     for capacity in sorted(capacities, reverse=True):
         seated = min(capacity, attendees)

@@ -7,6 +7,7 @@ pairs x rounds x tables in clauses but only pairs x rounds in variables.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -217,6 +218,10 @@ class SeatingModel:
                 self.model.add(fewest <= sum(firsts))
         self.vars.fewest_new = fewest
         return fewest
+
+    def cap_objective(self, bound: float) -> None:
+        """Add a bound proven elsewhere (counting), so CP-SAT stops as soon as a schedule reaches it."""
+        self.model.add(self._objective <= math.floor(bound * self.problem.scale + 1e-6))
 
     # Hints and solving
 

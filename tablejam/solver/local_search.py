@@ -372,7 +372,9 @@ def _search(
     seed,
     tenure,
 ):
-    """Run `iterations` moves. status = [cur_v, cur_o, best_v, best_o, iteration, stall, reseed].
+    """Run `iterations` moves.
+
+    status = [cur_v, cur_o, best_v, best_o, iteration, stall, reseed, stop when valid, last improvement].
 
     The best seating seen is kept in best_table_of; the caller loops over chunks and watches the clock.
     """
@@ -505,6 +507,7 @@ def _search(
                 best_o = cur_o
                 best_table_of[:, :] = table_of
                 stall = 0
+                status[8] = it
             else:
                 stall += 1
         if stall > 50 * n:
@@ -584,13 +587,18 @@ def local_search(
     seconds: float,
     seed: int = 0,
     stop_when_valid: bool = False,
+    patience: int | None = None,
+    max_iterations: int | None = None,
     chunk: int = 2000,
 ) -> SearchResult:
-    """Improve `start` for at most `seconds`; return the best seating seen (fewest violations, then objective)."""
+    """Improve `start` for at most `seconds`; return the best seating seen (fewest violations, then objective).
+
+    With `patience`, stop early once that many iterations brought no better seating; with
+    `max_iterations`, stop after about that many (whole chunks), which makes a run reproducible."""
     started = time.perf_counter()
     state = SearchState.from_seating(problem, start)
     v, o = state.score()
-    status = np.array([v, o, v, o, 0, 0, 1, int(stop_when_valid)], dtype=np.int64)
+    status = np.array([v, o, v, o, 0, 0, 1, int(stop_when_valid), 0], dtype=np.int64)
     tabu = np.zeros(state.table_of.shape, dtype=np.int64)
     best_table_of = state.table_of.copy()
     tenure = max(2, min(10, problem.people // 8))
@@ -598,6 +606,10 @@ def local_search(
         _search(*state.kernel_args(), tabu, best_table_of, status, chunk, seed, tenure)
         elapsed = time.perf_counter() - started
         if elapsed >= seconds or (stop_when_valid and status[2] == 0):
+            break
+        if patience is not None and status[4] - status[8] > patience:
+            break
+        if max_iterations is not None and status[4] >= max_iterations:
             break
     best = _seating_from_tables(best_table_of, problem.tables)
     return SearchResult(best, int(status[2]), int(status[3]), int(status[4]), time.perf_counter() - started)

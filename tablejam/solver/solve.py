@@ -21,6 +21,8 @@ from tablejam.solver.problem import IndexSeating, Problem
 
 # Reserved for extracting and checking the schedule after the search stops.
 FINISH_MARGIN_S = 0.2
+# Iterations without a better seating, per participant and round, before local search hands over to CP-SAT.
+LOCAL_SEARCH_PATIENCE = 2000
 # Upper estimate of compiling the local-search kernels on first use (10.6 s measured on 2 cores).
 COMPILE_SECONDS = 20
 
@@ -64,7 +66,9 @@ def solve(
     searching = kernels_ready() or deadline - time.perf_counter() > COMPILE_SECONDS
     if searching:
         share = _local_search_share(problem, deadline - time.perf_counter())
-        search = local_search(problem, start, seconds=share, seed=settings.seed)
+        # Where CP-SAT follows, local search hands over once it stops improving.
+        patience = LOCAL_SEARCH_PATIENCE * problem.people * problem.rounds if _cp_sat_fits(problem) else None
+        search = local_search(problem, start, seconds=share, seed=settings.seed, patience=patience)
         start = search.seating
         if search.violations == 0:
             candidates.append((search.seating, "feasible", "local-search"))
@@ -72,6 +76,7 @@ def solve(
     bound = counting_bound(problem)
     if _cp_sat_fits(problem):
         model = SeatingModel(problem)
+        model.cap_objective(bound)
         model.hint(start)
         outcome = model.solve(settings, deadline - time.perf_counter(), log)
         if outcome.status == "infeasible":

@@ -1,0 +1,37 @@
+"""Shared helpers: build small instances in a line, solve them and always end with the checker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tablejam.check import check
+from tablejam.models import Instance, Schedule, SolverSettings
+from tablejam.solver import solve
+
+
+def make_instance(people: int | list[dict[str, Any]], **fields: Any) -> Instance:
+    """An instance with `people` anonymous participants (or the given ones) and 1 round of one table by default."""
+    participants = [{"id": f"p{k}"} for k in range(1, people + 1)] if isinstance(people, int) else people
+    data: dict[str, Any] = {"rounds": 1, "tables": {"count": 1, "capacity": 10}, "participants": participants}
+    data.update(fields)
+    return Instance.model_validate(data)
+
+
+def solve_checked(instance: Instance, time_limit: float = 10.0, seed: int = 0, workers: int = 2) -> Schedule:
+    """Solve, then let the independent checker judge whatever came back."""
+    schedule = solve(instance, SolverSettings(time_limit=time_limit, seed=seed, workers=workers))
+    if schedule.rounds:
+        report = check(instance, schedule)
+        assert report.valid, [v.message for v in report.violations]
+        assert report.stats == schedule.stats
+    return schedule
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_kernels() -> None:
+    """Compile the local-search kernels once, so no test's time limit pays for it."""
+    from tablejam.solver.local_search import warm_up
+
+    warm_up()

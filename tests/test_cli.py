@@ -1,0 +1,256 @@
+"""The command line as users and programs meet it: exit codes, messages, and nothing but the document on stdout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tablejam.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BUSINESS_JAM = ROOT / "instances" / "business-jam.toml"
+
+GOOD_TOML = """
+name = "tiny"
+rounds = 2
+[tables]
+count = 2
+capacity = 2
+[[participants]]
+id = "a"
+[[participants]]
+id = "b"
+[[participants]]
+id = "c"
+[[participants]]
+id = "d"
+"""
+
+
+def run(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(GOOD_TOML)
+    return path
+
+
+def test_solve_json_is_the_whole_stdout_and_passes_check(tiny: Path, tmp_path: Path) -> None:
+    result = run("solve", str(tiny), "--format", "json", "--time-limit", "5")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)  # fails if anything else were printed
+    assert document["format"] == "tablejam.schedule/1"
+    assert document["instance"] == "tiny"
+    # 4 people, 2 tables of 2, 2 rounds: 2 + 2 = 4 of the 6 pairs meet, all new; the count bound proves it.
+    assert (document["status"], document["objective"], document["bound"], document["gap"]) == ("optimal", 4, 4, 0)
+    assert [r["round"] for r in document["rounds"]] == [1, 2]
+    assert set(document["stats"]) >= {"new_encounters", "repeat_meetings", "complementary_matches",
+                                      "cross_sector_encounters", "min_new_per_participant"}  # fmt: skip
+    assert set(document["solver"]) >= {"time_s", "seed", "workers"}
+    schedule = tmp_path / "plan.json"
+    schedule.write_text(result.stdout)
+    checked = run("check", str(tiny), str(schedule))
+    assert checked.exit_code == 0
+    assert checked.stdout.startswith("valid")
+
+
+def test_solve_text_shows_tables_objective_bound_and_gap(tiny: Path) -> None:
+    result = run("solve", str(tiny), "--time-limit", "5")
+    assert result.exit_code == 0
+    for expected in (
+        "Round 1",
+        "Round 2",
+        "T1",
+        "status     optimal",
+        "objective  4",
+        "bound      4",
+        "gap        0.00%",
+    ):
+        assert expected in result.stdout
+
+
+def test_output_file_is_written_whole(tiny: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "plan.json"
+    result = run("solve", str(tiny), "-o", str(target), "--time-limit", "5")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(target.read_text())["status"] == "optimal"
+    assert "wrote" in result.stderr
+    assert [p.name for p in target.parent.iterdir()] == ["plan.json"]  # no temporary file left behind
+
+
+def test_stdin_json(tiny: Path) -> None:
+    import tomllib
+
+    document = json.dumps(tomllib.loads(GOOD_TOML))
+    result = run("solve", "-", "--format", "json", "--time-limit", "5", stdin=document)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["status"] == "optimal"
+
+
+def test_check_reports_violations_with_exit_1(tiny: Path, tmp_path: Path) -> None:
+    same_tables = [{"table": "T1", "participants": ["a", "b"]}, {"table": "T2", "participants": ["c", "d"]}]
+    bad = {"rounds": [{"round": r, "tables": same_tables} for r in (1, 2)]}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    result = run("check", str(tiny), str(path))
+    assert result.exit_code == 1
+    assert "2 violation(s)" in result.stdout
+    assert "[repeat] round 2: a and b meet again (met in round 1)" in result.stdout
+    as_json = json.loads(run("check", str(tiny), str(path), "--format", "json").stdout)
+    assert as_json["valid"] is False
+    assert [v["rule"] for v in as_json["violations"]] == ["repeat", "repeat"]
+    assert as_json["stats"]["repeat_meetings"] == 2
+
+
+def test_infeasible_exits_3_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "full.toml"
+    path.write_text(GOOD_TOML.replace("capacity = 2", "capacity = 1"))
+    result = run("solve", str(path), "--format", "json")
+    assert result.exit_code == 3
+    document = json.loads(result.stdout)
+    assert document["status"] == "infeasible"
+    assert document["explanation"] == [
+        "round 1 has 4 attendees but only 2 seats at 2 tables",
+        "round 2 has 4 attendees but only 2 seats at 2 tables",
+    ]
+    validated = run("validate", str(path))
+    assert validated.exit_code == 3
+    assert "[capacity] round 1 has 4 attendees but only 2 seats at 2 tables" in validated.stdout
+
+
+def test_no_schedule_within_the_time_limit_exits_4(tmp_path: Path) -> None:
+    from tablejam.generate import golfer
+
+    path = tmp_path / "golfer.json"
+    path.write_text(golfer(8, 4, 10).model_dump_json())  # all 10 rounds: far beyond one second of search
+    result = run("solve", str(path), "--time-limit", "1", "--format", "json")
+    assert result.exit_code == 4
+    document = json.loads(result.stdout)
+    assert document["status"] == "unknown"
+    assert document["rounds"] == []
+    assert document["bound"] is not None
+
+
+def test_validate_reports_counts_and_bounds() -> None:
+    result = run("validate", str(BUSINESS_JAM), "--format", "json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    # 48 people, largest table 6: (48 - 1) // (6 - 1) = 9 rounds at most without repeats.
+    assert report["bounds"]["max_rounds_without_repeats"] == 9
+    assert report["attendees_per_round"] == [46, 48, 47, 46]
+    # Tables of 5..6: 46 -> 6x6 + 2x5 = 110 pairs, 48 -> 120, 47 -> 7x6 + 5 = 115; 110+120+115+110 = 455.
+    assert report["bounds"]["max_new_encounters"] == 455
+    assert report["impossibilities"] == []
+
+
+@pytest.mark.parametrize("which", ["instance", "schedule"])
+def test_schema_is_json_schema(which: str) -> None:
+    result = run("schema", which)
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["type"] == "object"
+    expected = {"instance": {"rounds", "tables", "participants"}, "schedule": {"status", "rounds", "bound", "stats"}}
+    assert expected[which] <= set(schema["properties"])
+
+
+# Each kind of mistake: (file name, content, fragments the message must contain).
+BAD_INPUTS = [
+    ("typo.toml", GOOD_TOML + "\n[rulez]\nrepeats = 'forbid'\n", ["rulez: unknown field"]),
+    ("nested.toml", GOOD_TOML.replace('id = "c"', 'id = "c"\nsecter = "x"'),
+     ["participants[2] (id 'c').secter: unknown field"]),
+    ("type.toml", GOOD_TOML.replace("rounds = 2", 'rounds = "two"'), ["rounds:", "'two'"]),
+    ("range.toml", GOOD_TOML.replace("rounds = 2", "rounds = 0"), ["rounds:", "greater than or equal to 1", "got 0"]),
+    ("huge.toml", GOOD_TOML.replace("rounds = 2", "rounds = 100000000000000000000"), ["rounds:", "1000"]),
+    ("missing.toml", GOOD_TOML.replace("rounds = 2", ""), ["rounds: required field is missing"]),
+    ("host.toml", GOOD_TOML.replace('id = "a"', 'id = "a"\nhost = "T9"'),
+     ["participants[0] (id 'a').host: table 'T9' does not exist"]),
+    ("absent.toml", GOOD_TOML.replace('id = "a"', 'id = "a"\nabsent = [3]'),
+     ["participants[0] (id 'a').absent: round 3 is outside 1..2"]),
+    ("dup.toml", GOOD_TOML.replace('id = "b"', 'id = "a"'), ["participants[1] (id 'a').id: duplicate participant id"]),
+    ("pair.toml", GOOD_TOML + "\n[rules]\nkeep_apart = [['a', 'zz']]\n",
+     ["rules.keep_apart[0]: participant 'zz' does not exist"]),
+    ("min.toml", GOOD_TOML.replace("capacity = 2", "capacity = 2\nmin = 3"), ["min 3 exceeds capacity 2"]),
+    ("weights.toml", GOOD_TOML + "\n[objective]\nnew = 0.12345\n", ["objective.new:", "more than 3 decimals"]),
+    ("syntax.toml", "rounds = = 2", ["not valid TOML"]),
+    ("syntax.json", '{"rounds": 2,', ["not valid JSON", "line 1"]),
+    ("empty.toml", "   \n", ["the document is empty"]),
+    ("array.json", "[1, 2]", ["invalid content"]),
+    ("plan.yaml", "rounds: 2", ["unknown file type '.yaml'"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "content", "fragments"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_exits_2_with_a_clear_message(tmp_path: Path, name: str, content: str, fragments: list[str]) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    for command in ("solve", "validate"):
+        result = run(command, str(path))
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""  # nothing half-written where the document would go
+        assert result.stderr.startswith(f"error: {path}: ")
+        assert "Traceback" not in result.stderr
+        for fragment in fragments:
+            assert fragment in result.stderr
+
+
+def test_bad_encoding_and_missing_file(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(GOOD_TOML.replace('"a"', '"\xe9"').encode("latin-1"))
+    assert "not UTF-8 text" in run("solve", str(latin)).stderr
+    missing = run("solve", str(tmp_path / "nope.toml"))
+    assert missing.exit_code == 2
+    assert missing.stderr == f"error: {tmp_path / 'nope.toml'}: file not found\n"
+
+
+def test_bad_input_in_json_mode_is_also_a_json_error_on_stdout(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text(GOOD_TOML.replace("rounds = 2", "rounds = 0"))
+    result = run("solve", str(path), "--format", "json")
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == 2
+    assert error["where"] == str(path)
+    assert "rounds:" in error["message"]
+
+
+def test_usage_errors_exit_2(tiny: Path) -> None:
+    assert run("solve", str(tiny), "--time-limit", "-3").exit_code == 2
+    assert run("solve").exit_code == 2
+    assert run("schema", "nonsense").exit_code == 2
+
+
+def test_check_rejects_a_schedule_without_seating(tiny: Path, tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps({"status": "infeasible", "rounds": []}))
+    result = run("check", str(tiny), str(path))
+    assert result.exit_code == 2
+    assert "holds no seating" in result.stderr
+
+
+def test_as_a_subprocess_stdout_holds_only_json(tiny: Path) -> None:
+    """Exactly as another program calls it: a real process, JSON on stdin, JSON out, the exit code."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "tablejam.cli", "solve", "-", "--format", "json", "--time-limit", "5", "--log"],
+        input=json.dumps(
+            {
+                "rounds": 1,
+                "tables": {"count": 1, "capacity": 3},
+                "participants": [{"id": "x"}, {"id": "y"}, {"id": "z"}],
+            }
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["objective"] == 3  # 3 pairs at one table
+    assert "CP-SAT" in completed.stderr  # the search log went to stderr, not stdout

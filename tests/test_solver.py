@@ -1,0 +1,242 @@
+"""The engine, rule by rule: a tiny feasible case that the rule shapes, and a tiny infeasible one.
+
+Every solved schedule goes through the checker (solve_checked); expected values are
+derived by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tablejam.check import check
+from tablejam.generate import golfer
+from tablejam.models import SolverSettings
+from tablejam.solver import solve
+from tests.conftest import make_instance, solve_checked
+
+
+def seated_together(schedule, round_number: int) -> set[frozenset[str]]:
+    """The groups of one round, as sets of ids."""
+    return {frozenset(t.participants) for t in schedule.rounds[round_number - 1].tables if t.participants}
+
+
+def test_kirkman_like_9_3_4_every_pair_meets_exactly_once() -> None:
+    """9 people, 3 tables of 3, 4 rounds: an affine plane of order 3 exists, so all 36 pairs can meet
+    once (9*8/2 = 36 = 4 rounds x 3 tables x 3 pairs). The optimum is 36 new encounters, and the bound proves it."""
+    schedule = solve_checked(golfer(3, 3, 4))
+    assert schedule.status == "optimal"
+    assert schedule.stats is not None
+    assert (schedule.stats.new_encounters, schedule.stats.repeat_meetings) == (36, 0)
+    assert schedule.objective == schedule.bound == 36
+    assert schedule.gap == 0
+
+
+def test_absent_participants_are_not_seated() -> None:
+    people = [{"id": f"p{k}"} for k in range(1, 6)] + [{"id": "late", "absent": [1]}]
+    schedule = solve_checked(make_instance(people, rounds=2, tables={"count": 3, "capacity": 3}))
+    assert "late" not in {pid for t in schedule.rounds[0].tables for pid in t.participants}
+    assert "late" in {pid for t in schedule.rounds[1].tables for pid in t.participants}
+
+
+def test_uneven_attendance_uses_minimums_and_capacities() -> None:
+    # 13 people, 4 tables of at most 4 and at least 3: the only split is 4+3+3+3, in every round.
+    schedule = solve_checked(make_instance(13, rounds=2, tables={"count": 4, "capacity": 4, "min": 3}))
+    assert schedule.status in ("optimal", "feasible")
+    for seated_round in schedule.rounds:
+        assert sorted(len(t.participants) for t in seated_round.tables) == [3, 3, 3, 4]
+
+
+def test_uneven_attendance_with_repeats_forbidden_can_be_infeasible() -> None:
+    # 7 people, tables of 4 and 3, two rounds: round 2's table of 4 needs 4 people who have not met,
+    # but round 1 left only two groups, so two of the four met already. CP-SAT proves it.
+    schedule = solve_checked(make_instance(7, rounds=2, tables={"count": 2, "capacity": 4, "min": 3}))
+    assert schedule.status == "infeasible"
+
+
+def test_too_few_seats_is_infeasible_with_the_reason() -> None:
+    schedule = solve_checked(make_instance(7, tables={"count": 2, "capacity": 3}))
+    assert schedule.status == "infeasible"
+    assert schedule.rounds == []
+    assert schedule.explanation == ["round 1 has 7 attendees but only 6 seats at 2 tables"]
+
+
+def test_minimums_above_attendance_are_infeasible() -> None:
+    schedule = solve_checked(make_instance(5, tables={"count": 2, "capacity": 4, "min": 3}))
+    assert schedule.status == "infeasible"
+    assert "table minimums add up to 6" in schedule.explanation[0]
+
+
+def test_hosts_stay_at_their_tables() -> None:
+    people = [{"id": "h1", "host": "T2"}, {"id": "h2", "host": "T3"}] + [{"id": f"p{k}"} for k in range(7)]
+    schedule = solve_checked(make_instance(people, rounds=4, tables={"count": 3, "capacity": 3}))
+    for seated_round in schedule.rounds:
+        tables = {t.table: t.participants for t in seated_round.tables}
+        assert "h1" in tables["T2"] and "h2" in tables["T3"]
+
+
+def test_two_hosts_of_one_table_cannot_avoid_repeats() -> None:
+    people = [{"id": "h1", "host": "T1"}, {"id": "h2", "host": "T1"}, {"id": "p1"}, {"id": "p2"}]
+    schedule = solve_checked(make_instance(people, rounds=2, tables={"count": 2, "capacity": 2}))
+    assert schedule.status == "infeasible"
+    assert schedule.explanation == [
+        "h1 and h2 both host table 'T1' in rounds 1 and 2: they meet twice but repeats are forbidden"
+    ]
+
+
+def test_sector_cap_mixes_every_table() -> None:
+    # 2 of sector a, 2 of sector b, at most 1 per sector per table: each table pairs an a with a b.
+    people = [{"id": "a1", "sector": "a"}, {"id": "a2", "sector": "a"}, {"id": "b1", "sector": "b"},
+              {"id": "b2", "sector": "b"}]  # fmt: skip
+    schedule = solve_checked(make_instance(people, tables={"count": 2, "capacity": 2}, sectors={"max_per_table": 1}))
+    for group in seated_together(schedule, 1):
+        assert {pid[0] for pid in group} == {"a", "b"}
+
+
+def test_sector_larger_than_its_room_is_infeasible() -> None:
+    people = [{"id": f"f{k}", "sector": "finance"} for k in range(3)] + [{"id": "x"}]
+    schedule = solve_checked(make_instance(people, tables={"count": 2, "capacity": 2}, sectors={"max_per_table": 1}))
+    assert schedule.status == "infeasible"
+    assert schedule.explanation == [
+        "sector 'finance' has 3 attendees in round 1 but at most 1 per table and 2 tables (2 places)"
+    ]
+
+
+def test_colleagues_sit_apart_unless_allowed() -> None:
+    people = [{"id": "x1", "company": "Acme"}, {"id": "x2", "company": "Acme"}, {"id": "y1"}, {"id": "y2"}]
+    apart = solve_checked(make_instance(people, tables={"count": 2, "capacity": 2}))
+    assert frozenset({"x1", "x2"}) not in seated_together(apart, 1)
+    # Allowed, and made attractive: x1 offers what x2 needs, so the optimum seats them together.
+    people[0]["offers"] = ["cash"]
+    people[1]["needs"] = ["cash"]
+    allowed = solve_checked(make_instance(people, tables={"count": 2, "capacity": 2}, rules={"colleagues": "allow"}))
+    assert allowed.status == "optimal"
+    assert frozenset({"x1", "x2"}) in seated_together(allowed, 1)
+
+
+def test_more_colleagues_than_tables_is_infeasible() -> None:
+    people = [{"id": f"c{k}", "company": "Acme"} for k in range(3)] + [{"id": "x"}]
+    schedule = solve_checked(make_instance(people, tables={"count": 2, "capacity": 3}))
+    assert schedule.status == "infeasible"
+    assert "company 'Acme' has 3 attendees in round 1" in schedule.explanation[0]
+
+
+def test_keep_apart_triangle_with_two_tables_is_infeasible() -> None:
+    """a, b, c pairwise apart need three tables; with two, CP-SAT proves infeasibility (no count shows it)."""
+    apart = [["a", "b"], ["b", "c"], ["a", "c"]]
+    people = [{"id": x} for x in "abcd"]
+    two = solve_checked(make_instance(people, tables={"count": 2, "capacity": 3}, rules={"keep_apart": apart}))
+    assert two.status == "infeasible"
+    assert "CP-SAT proved" in two.explanation[0]
+    three = solve_checked(make_instance(people, tables={"count": 3, "capacity": 2}, rules={"keep_apart": apart}))
+    for group in seated_together(three, 1):
+        assert not {frozenset(p) for p in apart} & {frozenset((x, y)) for x in group for y in group if x != y}
+
+
+def test_repeats_forbidden_make_one_table_over_two_rounds_infeasible() -> None:
+    schedule = solve_checked(make_instance(4, rounds=2, tables={"count": 1, "capacity": 4}))
+    assert schedule.status == "infeasible"
+
+
+def test_repeats_minimised_count_every_repeat() -> None:
+    # One table, two rounds: the 6 pairs meet in round 1 (new) and again in round 2 (6 repeats).
+    # objective = 6 new x 1 - 6 repeats x 10 = -54; nothing else is possible, so it is optimal.
+    instance = make_instance(4, rounds=2, tables={"count": 1, "capacity": 4}, rules={"repeats": "minimise"})
+    schedule = solve_checked(instance)
+    assert schedule.status == "optimal"
+    assert schedule.stats is not None
+    assert (schedule.stats.new_encounters, schedule.stats.repeat_meetings) == (6, 6)
+    assert schedule.objective == -54
+
+
+def test_repeats_minimised_spread_meetings_when_possible() -> None:
+    # 4 people, 2 tables of 2, 3 rounds: a round-robin meets all 6 pairs once, no repeat.
+    instance = make_instance(4, rounds=3, tables={"count": 2, "capacity": 2}, rules={"repeats": "minimise"})
+    schedule = solve_checked(instance)
+    assert schedule.stats is not None
+    assert (schedule.stats.new_encounters, schedule.stats.repeat_meetings) == (6, 0)
+    assert schedule.status == "optimal"
+
+
+def test_met_before_pairs_do_not_meet_when_repeats_are_forbidden() -> None:
+    people = [{"id": x} for x in "abcd"]
+    instance = make_instance(people, tables={"count": 2, "capacity": 2}, rules={"met_before": [["a", "b"]]})
+    schedule = solve_checked(instance)
+    assert frozenset("ab") not in seated_together(schedule, 1)
+    only_pair = make_instance(people[:2], rules={"met_before": [["a", "b"]]})
+    assert solve_checked(only_pair).status == "infeasible"
+
+
+def test_complementary_pairs_are_preferred() -> None:
+    # a offers what b needs (c = 1), c offers what d needs and d offers what c needs (c = 2).
+    # Best pairing: {a,b} and {c,d}: 2 new pairs x 1 + (1 + 2) complementary x 1 = 5.
+    people = [
+        {"id": "a", "offers": ["cash"]},
+        {"id": "b", "needs": ["cash"]},
+        {"id": "c", "offers": ["code"], "needs": ["law"]},
+        {"id": "d", "offers": ["law"], "needs": ["code"]},
+    ]
+    schedule = solve_checked(make_instance(people, tables={"count": 2, "capacity": 2}))
+    assert schedule.status == "optimal"
+    assert seated_together(schedule, 1) == {frozenset("ab"), frozenset("cd")}
+    assert schedule.objective == 5
+
+
+def test_cross_sector_weight_mixes_sectors() -> None:
+    # Two sectors of two; with cross_sector = 5 both tables mix: 2 x (1 + 5) = 12.
+    people = [{"id": "a1", "sector": "a"}, {"id": "a2", "sector": "a"}, {"id": "b1", "sector": "b"},
+              {"id": "b2", "sector": "b"}]  # fmt: skip
+    instance = make_instance(people, tables={"count": 2, "capacity": 2}, objective={"cross_sector": 5})
+    schedule = solve_checked(instance)
+    assert schedule.objective == 12
+    assert schedule.stats is not None and schedule.stats.cross_sector_encounters == 2
+
+
+def test_fairness_lifts_the_worst_off() -> None:
+    # 6 people, tables of 4 and 2, 1 round: 6 + 1 = 7 pairs, but the 2 at the small table meet only 1.
+    # Tables of 3 and 3 would give 6 pairs with everyone meeting 2. With fairness = 3:
+    #   4+2: 7 + 3*1 = 10;   3+3: 6 + 3*2 = 12  -> the balanced split wins.
+    tables = [{"id": "big", "capacity": 4}, {"id": "small", "capacity": 3}]
+    instance = make_instance(6, tables=tables, objective={"fairness": 3})
+    schedule = solve_checked(instance)
+    assert schedule.objective == 12
+    assert schedule.stats is not None and schedule.stats.min_new_per_participant == 2
+
+
+def test_fractional_weights_are_reported_in_the_instance_units() -> None:
+    # Same as the complementary test with weights 0.5 (new) and 0.25: 2 x 0.5 + 3 x 0.25 = 1.75.
+    people = [
+        {"id": "a", "offers": ["cash"]},
+        {"id": "b", "needs": ["cash"]},
+        {"id": "c", "offers": ["code"], "needs": ["law"]},
+        {"id": "d", "offers": ["law"], "needs": ["code"]},
+    ]
+    instance = make_instance(people, tables={"count": 2, "capacity": 2}, objective={"new": 0.5, "complementary": 0.25})
+    schedule = solve_checked(instance)
+    assert schedule.objective == 1.75
+    assert schedule.bound == 1.75
+
+
+def test_time_limit_is_honoured_and_best_schedule_returned() -> None:
+    # 8-4-10 (every possible round) is out of reach in a second: the answer comes back in time,
+    # as "unknown" with a reason (no valid schedule) and a bound.
+    schedule = solve(golfer(8, 4, 10), SolverSettings(time_limit=1.0))
+    assert schedule.solver is not None and schedule.solver.time_s < 1.5
+    assert schedule.status == "unknown"
+    assert schedule.bound is not None
+    assert "time limit" in schedule.explanation[0]
+
+
+@pytest.mark.parametrize("groups,size,weeks", [(5, 3, 7), (4, 4, 5)])
+def test_complete_resolvable_designs_are_found(groups: int, size: int, weeks: int) -> None:
+    """Kirkman's schoolgirls (5-3-7) and the affine plane of order 4 (4-4-5): every pair meets exactly once."""
+    schedule = solve_checked(golfer(groups, size, weeks), time_limit=20)
+    people = groups * size
+    assert schedule.stats is not None
+    assert schedule.stats.new_encounters == people * (people - 1) // 2
+    assert schedule.stats.repeat_meetings == 0
+
+
+def test_checker_accepts_solver_output_documents() -> None:
+    instance = golfer(3, 3, 2)
+    schedule = solve_checked(instance)
+    assert check(instance, schedule).valid
