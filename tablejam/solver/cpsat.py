@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from tablejam.errors import InternalError
 from tablejam.models.settings import SolverSettings
 from tablejam.solver.problem import IndexSeating, Pair, Problem
 
@@ -219,10 +220,6 @@ class SeatingModel:
         self.vars.fewest_new = fewest
         return fewest
 
-    def cap_objective(self, bound: float) -> None:
-        """Add a bound proven elsewhere (counting), so CP-SAT stops as soon as a schedule reaches it."""
-        self.model.add(self._objective <= math.floor(bound * self.problem.scale + 1e-6))
-
     # Hints and solving
 
     def hint(self, seating: IndexSeating) -> None:
@@ -249,7 +246,15 @@ class SeatingModel:
             attending = [new_count[p] for p in range(self.problem.people) if any(self.problem.allowed[p])]
             self.model.add_hint(self.vars.fewest_new, min(attending, default=0))
 
-    def solve(self, settings: SolverSettings, time_limit: float, log: Callable[[str], None] | None = None) -> Outcome:
+    def solve(
+        self,
+        settings: SolverSettings,
+        time_limit: float,
+        log: Callable[[str], None] | None = None,
+        known_bound: float | None = None,
+    ) -> Outcome:
+        """Search for at most `time_limit` seconds; stop early once a schedule reaches `known_bound`
+        (a bound proven elsewhere: as a constraint it would slow down the search for a first schedule)."""
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.max_time_in_seconds = max(0.01, time_limit)
@@ -264,10 +269,11 @@ class SeatingModel:
             params.log_to_stdout = False  # stdout belongs to the output document
             solver.log_callback = log
         started = time.perf_counter()
-        status = solver.solve(self.model)
+        target = None if known_bound is None else math.floor(known_bound * self.problem.scale + 1e-6)
+        status = solver.solve(self.model, _StopAtBound(target))
         seconds = time.perf_counter() - started
         if status == cp_model.MODEL_INVALID:
-            raise RuntimeError(f"internal error: invalid CP-SAT model: {self.model.validate()}")
+            raise InternalError(f"invalid CP-SAT model: {self.model.validate()}")
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         return Outcome(
             status=STATUS_NAMES[status],
@@ -276,6 +282,18 @@ class SeatingModel:
             bound=solver.best_objective_bound / self.problem.scale if found else None,
             seconds=seconds,
         )
+
+
+class _StopAtBound(cp_model.CpSolverSolutionCallback):
+    """Ends the search when a schedule's objective reaches a bound proven elsewhere."""
+
+    def __init__(self, target: int | None) -> None:
+        super().__init__()
+        self.target = target
+
+    def on_solution_callback(self) -> None:
+        if self.target is not None and self.objective_value >= self.target - 1e-9:
+            self.stop_search()
 
 
 def interchangeable_tables(problem: Problem) -> list[list[int]]:

@@ -76,9 +76,8 @@ def solve(
     bound = counting_bound(problem)
     if _cp_sat_fits(problem):
         model = SeatingModel(problem)
-        model.cap_objective(bound)
         model.hint(start)
-        outcome = model.solve(settings, deadline - time.perf_counter(), log)
+        outcome = model.solve(settings, deadline - time.perf_counter(), log, known_bound=bound)
         if outcome.status == "infeasible":
             if candidates:
                 raise InternalError("CP-SAT claims infeasible, yet a valid schedule was found")
