@@ -240,11 +240,18 @@ def test_as_a_subprocess_stdout_holds_only_json(tiny: Path) -> None:
     """Exactly as another program calls it: a real process, JSON on stdin, JSON out, the exit code."""
     completed = subprocess.run(
         [sys.executable, "-m", "tablejam.cli", "solve", "-", "--format", "json", "--time-limit", "5", "--log"],
+        # a complements both b and c (value 2 each), all other pairs are worth 1. Counting allows
+        # 2 + 2, but a sits with only one of them: 2 + 1 = 3, which only CP-SAT proves (and logs).
         input=json.dumps(
             {
                 "rounds": 1,
-                "tables": {"count": 1, "capacity": 3},
-                "participants": [{"id": "x"}, {"id": "y"}, {"id": "z"}],
+                "tables": {"count": 2, "capacity": 2},
+                "participants": [
+                    {"id": "a", "offers": ["cash"]},
+                    {"id": "b", "needs": ["cash"]},
+                    {"id": "c", "needs": ["cash"]},
+                    {"id": "d"},
+                ],
             }
         ),
         capture_output=True,
@@ -252,5 +259,6 @@ def test_as_a_subprocess_stdout_holds_only_json(tiny: Path) -> None:
         timeout=60,
     )
     assert completed.returncode == 0, completed.stderr
-    assert json.loads(completed.stdout)["objective"] == 3  # 3 pairs at one table
+    document = json.loads(completed.stdout)
+    assert (document["status"], document["objective"], document["bound"]) == ("optimal", 3, 3)
     assert "CP-SAT" in completed.stderr  # the search log went to stderr, not stdout

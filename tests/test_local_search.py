@@ -8,7 +8,7 @@ import pytest
 from tablejam.check import check
 from tablejam.generate import business_event, golfer
 from tablejam.solver.construct import greedy_schedule
-from tablejam.solver.local_search import SearchState, _search, local_search
+from tablejam.solver.local_search import STATUS_SLOTS, SearchState, _search, local_search
 from tablejam.solver.problem import Problem
 
 
@@ -20,11 +20,12 @@ def test_incremental_scores_match_a_full_recount() -> None:
     problem = Problem.from_instance(instance)
     state = SearchState.from_seating(problem, greedy_schedule(problem))
     v, o = state.score()
-    status = np.array([v, o, v, o, 0, 0, 1, 0, 0], dtype=np.int64)
+    status = np.zeros(STATUS_SLOTS, dtype=np.int64)
+    status[:4] = [v, o, v, o]
     tabu = np.zeros(state.table_of.shape, dtype=np.int64)
     best = state.table_of.copy()
     for _ in range(10):
-        _search(*state.kernel_args(), tabu, best, status, 300, 7, 3)
+        _search(state.seat, state.rules, state.fixed, state.capacity, state.minimum, tabu, best, status, 300, 7, 3)
         assert (status[0], status[1]) == state.score()
         # The bookkeeping arrays agree with the seating too.
         assert (state.size == np.array([[len(t) for t in r] for r in state.seating()])).all()

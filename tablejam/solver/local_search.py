@@ -27,6 +27,11 @@ from tablejam.solver.problem import IndexSeating, Problem
 
 UNCAPPED = 1 << 30
 
+# Slots of the int64 status array shared by the kernel and its caller (numba reads globals as constants).
+CUR_V, CUR_O, BEST_V, BEST_O, ITERATION, STALL, RESEED, STOP_WHEN_VALID, LAST_BETTER, EVALS, EVAL_LIMIT = range(11)
+STATUS_SLOTS = 11
+CHUNK_ITERATIONS = 5000
+
 
 @dataclass
 class SearchState:
@@ -112,41 +117,38 @@ class SearchState:
             [sorted(int(p) for p in self.seats[r, t, : self.size[r, t]]) for t in range(tables)] for r in range(rounds)
         ]
 
-    def kernel_args(self) -> tuple:
-        return (
-            self.table_of,
-            self.fixed,
-            self.seats,
-            self.size,
-            self.position,
-            self.meet,
-            self.sector_count,
-            self.capacity,
-            self.minimum,
-            self.sector,
-            self.sector_cap,
-            self.apart,
-            self.met_before,
-            self.value,
-            self.forbid,
-            self.repeat_cost,
-        )
+    @property
+    def seat(self) -> tuple:
+        """The seating and its bookkeeping, as the kernels take it."""
+        return (self.table_of, self.seats, self.size, self.position, self.meet, self.sector_count)
+
+    @property
+    def rules(self) -> tuple:
+        """The rules and values, as the kernels take them."""
+        return (self.apart, self.met_before, self.value, self.sector, self.sector_cap, self.forbid,
+                self.repeat_cost)  # fmt: skip
 
     def score(self) -> tuple[int, int]:
         """(violations, objective without fairness) of the current seating."""
-        v, o = _score(*self.kernel_args())
+        v, o = _score(self.seat, self.rules)
         return int(v), int(o)
 
 
+# fmt: off
+# The kernels take two tuples: `seat` = (table_of, seats, size, position, meet, sector_count), the
+# seating and its bookkeeping, changed by moves; `rules` = (apart, met_before, value, sector,
+# sector_cap, forbid, repeat_cost), read only. Unpacking them costs nothing in compiled code.
+
 @njit(cache=True)
 def _pair(i, j, m, apart, met_before, value, forbid, repeat_cost):
-    """(violations, objective) contributed by pair i, j meeting m times in this event."""
+    """(violations, objective) contributed by pair i, j meeting m times in this event.
+
+    The hot path: it takes the arrays themselves, not the `rules` tuple, which measured 3x
+    slower (the tuple is copied on each call that the compiler does not inline)."""
     if apart[i, j]:
         return m, 0
     before = 1 if met_before[i, j] else 0
-    repeats = m + before - 1
-    if repeats < 0:
-        repeats = 0
+    repeats = max(m + before - 1, 0)
     gain = value[i, j] if (m >= 1 and before == 0) else 0
     if forbid:
         return repeats, gain
@@ -154,24 +156,9 @@ def _pair(i, j, m, apart, met_before, value, forbid, repeat_cost):
 
 
 @njit(cache=True)
-def _score(
-    table_of,
-    fixed,
-    seats,
-    size,
-    position,
-    meet,
-    sector_count,
-    capacity,
-    minimum,
-    sector,
-    sector_cap,
-    apart,
-    met_before,
-    value,
-    forbid,
-    repeat_cost,
-):
+def _score(seat, rules):
+    _, _, _, _, meet, sector_count = seat
+    apart, met_before, value, _, sector_cap, forbid, repeat_cost = rules
     n = meet.shape[0]
     v = 0
     o = 0
@@ -185,119 +172,96 @@ def _score(
     for r in range(rounds):
         for t in range(tables):
             for s in range(sectors):
-                excess = sector_count[r, t, s] - sector_cap[s]
-                if excess > 0:
-                    v += excess
+                v += max(sector_count[r, t, s] - sector_cap[s], 0)
     return v, o
 
 
 @njit(cache=True)
 def _pair_change(i, j, step, meet, apart, met_before, value, forbid, repeat_cost):
-    """Change in (violations, objective) when pair i, j meets `step` (+1 or -1) more times."""
+    """Change in (violations, objective) when pair i, j meets `step` (+1 or -1) more times.
+
+    The difference of two _pair calls, written out: this is the innermost loop."""
+    if apart[i, j]:
+        return step, 0
     m = meet[i, j]
-    v0, o0 = _pair(i, j, m, apart, met_before, value, forbid, repeat_cost)
-    v1, o1 = _pair(i, j, m + step, apart, met_before, value, forbid, repeat_cost)
-    return v1 - v0, o1 - o0
+    before = 1 if met_before[i, j] else 0
+    if step > 0:
+        repeat = 1 if m + before >= 1 else 0
+        gain = value[i, j] if m + before == 0 else 0
+    else:
+        repeat = -1 if m + before >= 2 else 0
+        gain = -value[i, j] if m + before == 1 and before == 0 else 0
+    if forbid:
+        return repeat, gain
+    return 0, gain - repeat_cost * repeat
 
 
 @njit(cache=True)
 def _sector_change(count, cap, step):
-    before = count - cap if count > cap else 0
-    after = count + step - cap if count + step > cap else 0
-    return after - before
+    return max(count + step - cap, 0) - max(count - cap, 0)
 
 
 @njit(cache=True)
-def _delta_swap(
-    r,
-    p,
-    q,
-    seats,
-    size,
-    table_of,
-    meet,
-    sector_count,
-    sector,
-    sector_cap,
-    apart,
-    met_before,
-    value,
-    forbid,
-    repeat_cost,
-):
-    """(violations, objective) change of swapping p and q (at different tables) in round r."""
-    a = table_of[r, p]
-    b = table_of[r, q]
+def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules):
+    """(violations, objective) change of p leaving table a for table b in round r, ignoring
+    tablemates skip_a (at a) and skip_b (at b), who are the swap partner if any."""
+    _, seats, size, _, meet, sector_count = seat
+    apart, met_before, value, sector, sector_cap, forbid, repeat_cost = rules
     dv = 0
     do = 0
     for k in range(size[r, a]):
         x = seats[r, a, k]
-        if x != p:
-            v1, o1 = _pair_change(p, x, -1, meet, apart, met_before, value, forbid, repeat_cost)
-            v2, o2 = _pair_change(q, x, 1, meet, apart, met_before, value, forbid, repeat_cost)
-            dv += v1 + v2
-            do += o1 + o2
-    for k in range(size[r, b]):
-        y = seats[r, b, k]
-        if y != q:
-            v1, o1 = _pair_change(p, y, 1, meet, apart, met_before, value, forbid, repeat_cost)
-            v2, o2 = _pair_change(q, y, -1, meet, apart, met_before, value, forbid, repeat_cost)
-            dv += v1 + v2
-            do += o1 + o2
-    sp = sector[p]
-    sq = sector[q]
-    if sp != sq:
-        if sp >= 0:
-            dv += _sector_change(sector_count[r, a, sp], sector_cap[sp], -1)
-            dv += _sector_change(sector_count[r, b, sp], sector_cap[sp], 1)
-        if sq >= 0:
-            dv += _sector_change(sector_count[r, b, sq], sector_cap[sq], -1)
-            dv += _sector_change(sector_count[r, a, sq], sector_cap[sq], 1)
-    return dv, do
-
-
-@njit(cache=True)
-def _delta_move(
-    r,
-    p,
-    b,
-    seats,
-    size,
-    table_of,
-    meet,
-    sector_count,
-    sector,
-    sector_cap,
-    apart,
-    met_before,
-    value,
-    forbid,
-    repeat_cost,
-):
-    """(violations, objective) change of moving p to table b in round r."""
-    a = table_of[r, p]
-    dv = 0
-    do = 0
-    for k in range(size[r, a]):
-        x = seats[r, a, k]
-        if x != p:
+        if x != p and x != skip_a:
             v1, o1 = _pair_change(p, x, -1, meet, apart, met_before, value, forbid, repeat_cost)
             dv += v1
             do += o1
     for k in range(size[r, b]):
         y = seats[r, b, k]
-        v1, o1 = _pair_change(p, y, 1, meet, apart, met_before, value, forbid, repeat_cost)
-        dv += v1
-        do += o1
-    sp = sector[p]
-    if sp >= 0:
-        dv += _sector_change(sector_count[r, a, sp], sector_cap[sp], -1)
-        dv += _sector_change(sector_count[r, b, sp], sector_cap[sp], 1)
+        if y != skip_b:
+            v1, o1 = _pair_change(p, y, 1, meet, apart, met_before, value, forbid, repeat_cost)
+            dv += v1
+            do += o1
+    s = sector[p]
+    if s >= 0:
+        dv += _sector_change(sector_count[r, a, s], sector_cap[s], -1)
+        dv += _sector_change(sector_count[r, b, s], sector_cap[s], 1)
     return dv, do
 
 
 @njit(cache=True)
-def _leave(r, p, seats, size, table_of, position, meet, sector_count, sector):
+def _delta_move(r, p, b, seat, rules):
+    """(violations, objective) change of moving p to table b in round r."""
+    a = seat[0][r, p]
+    return _leaving_and_joining(r, p, a, b, -1, -1, seat, rules)
+
+
+@njit(cache=True)
+def _delta_swap(r, p, q, seat, rules):
+    """(violations, objective) change of swapping p and q (at different tables) in round r.
+
+    Each leaves its table for the other's; pairs with the partner are unchanged (they part and
+    meet no one new between them), and when both are of one sector the counts do not change."""
+    table_of = seat[0]
+    sector = rules[3]
+    a = table_of[r, p]
+    b = table_of[r, q]
+    dv1, do1 = _leaving_and_joining(r, p, a, b, -1, q, seat, rules)
+    dv2, do2 = _leaving_and_joining(r, q, b, a, -1, p, seat, rules)
+    dv = dv1 + dv2
+    if sector[p] == sector[q] and sector[p] >= 0:
+        sector_count, sector_cap = seat[5], rules[4]
+        s = sector[p]
+        # Counted as one leaving and one joining each table; in truth the counts stay put.
+        dv -= _sector_change(sector_count[r, a, s], sector_cap[s], -1) + _sector_change(
+            sector_count[r, b, s], sector_cap[s], 1)
+        dv -= _sector_change(sector_count[r, b, s], sector_cap[s], -1) + _sector_change(
+            sector_count[r, a, s], sector_cap[s], 1)
+    return dv, do1 + do2
+
+
+@njit(cache=True)
+def _leave(r, p, seat, sector):
+    table_of, seats, size, position, meet, sector_count = seat
     a = table_of[r, p]
     for k in range(size[r, a]):
         x = seats[r, a, k]
@@ -315,7 +279,8 @@ def _leave(r, p, seats, size, table_of, position, meet, sector_count, sector):
 
 
 @njit(cache=True)
-def _join(r, p, b, seats, size, table_of, position, meet, sector_count, sector):
+def _join(r, p, b, seat, sector):
+    table_of, seats, size, position, meet, sector_count = seat
     for k in range(size[r, b]):
         y = seats[r, b, k]
         meet[p, y] += 1
@@ -329,8 +294,21 @@ def _join(r, p, b, seats, size, table_of, position, meet, sector_count, sector):
 
 
 @njit(cache=True)
-def _in_conflict(r, p, seats, size, table_of, meet, sector_count, sector, sector_cap, apart, met_before, forbid):
+def _apply(r, p, q, b, seat, sector):
+    """Move p to table b in round r; with q >= 0, q (at b) takes p's seat in exchange."""
+    a = seat[0][r, p]
+    _leave(r, p, seat, sector)
+    if q >= 0:
+        _leave(r, q, seat, sector)
+        _join(r, q, a, seat, sector)
+    _join(r, p, b, seat, sector)
+
+
+@njit(cache=True)
+def _in_conflict(r, p, seat, rules):
     """Whether p takes part in a violation in round r."""
+    table_of, seats, size, _, meet, sector_count = seat
+    apart, met_before, _, sector, sector_cap, forbid, _ = rules
     a = table_of[r, p]
     if a < 0:
         return False
@@ -339,175 +317,93 @@ def _in_conflict(r, p, seats, size, table_of, meet, sector_count, sector, sector
         return True
     for k in range(size[r, a]):
         x = seats[r, a, k]
-        if x != p:
-            if apart[p, x]:
-                return True
-            if forbid and (meet[p, x] > 1 or met_before[p, x]):
-                return True
+        if x != p and (apart[p, x] or (forbid and (meet[p, x] > 1 or met_before[p, x]))):
+            return True
     return False
 
 
 @njit(cache=True)
-def _search(
-    table_of,
-    fixed,
-    seats,
-    size,
-    position,
-    meet,
-    sector_count,
-    capacity,
-    minimum,
-    sector,
-    sector_cap,
-    apart,
-    met_before,
-    value,
-    forbid,
-    repeat_cost,
-    tabu,
-    best_table_of,
-    status,
-    iterations,
-    seed,
-    tenure,
-):
-    """Run `iterations` moves.
+def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, iterations, seed, tenure):
+    """Run `iterations` moves, reading and updating `status` (see the slot names above).
 
-    status = [cur_v, cur_o, best_v, best_o, iteration, stall, reseed, stop when valid, last improvement].
-
+    While the seating breaks rules, every move of a participant in conflict is evaluated and the
+    best non-tabu one taken (a tabu move only when it beats the best seating seen). Once valid,
+    one random participant per iteration gets their best move, if it does not make things worse.
     The best seating seen is kept in best_table_of; the caller loops over chunks and watches the clock.
     """
-    if status[6] == 1:
+    table_of, seats, size, _, _, _ = seat
+    sector = rules[3]
+    if status[RESEED] == 1:
         np.random.seed(seed)
-        status[6] = 0
+        status[RESEED] = 0
     rounds, n = table_of.shape
     tables = size.shape[1]
-    cur_v = status[0]
-    cur_o = status[1]
-    best_v = status[2]
-    best_o = status[3]
-    it = status[4]
-    stall = status[5]
-    conflicts_r = np.empty(rounds * n, dtype=np.int64)
-    conflicts_p = np.empty(rounds * n, dtype=np.int64)
+    cur_v, cur_o = status[CUR_V], status[CUR_O]
+    best_v, best_o = status[BEST_V], status[BEST_O]
+    it, stall, evals = status[ITERATION], status[STALL], status[EVALS]
+    pending_r = np.empty(rounds * n, dtype=np.int64)
+    pending_p = np.empty(rounds * n, dtype=np.int64)
     for _ in range(iterations):
         it += 1
-        move_r = -1
-        move_p = -1
-        move_q = -1  # -1: a move to table move_b; else a swap with q
-        move_b = -1
-        move_v = 1 << 40
-        move_o = -(1 << 60)
-        ties = 0
+        count = 0
         if cur_v > 0:
-            count = 0
             for r in range(rounds):
                 for p in range(n):
-                    if not fixed[r, p] and _in_conflict(
-                        r, p, seats, size, table_of, meet, sector_count, sector, sector_cap, apart, met_before, forbid
-                    ):
-                        conflicts_r[count] = r
-                        conflicts_p[count] = p
+                    if not fixed[r, p] and _in_conflict(r, p, seat, rules):
+                        pending_r[count] = r
+                        pending_p[count] = p
                         count += 1
-            candidates = np.arange(count)
         else:
-            count = 1
-            conflicts_r[0] = np.random.randint(rounds)
-            conflicts_p[0] = np.random.randint(n)
-            candidates = np.arange(1)
-            if fixed[conflicts_r[0], conflicts_p[0]]:
-                stall += 1
-                continue
-        for c in candidates:
-            r = conflicts_r[c]
-            p = conflicts_p[c]
+            r = np.random.randint(rounds)
+            p = np.random.randint(n)
+            if not fixed[r, p]:
+                pending_r[0] = r
+                pending_p[0] = p
+                count = 1
+        move_r, move_p, move_q, move_b = -1, -1, -1, -1  # move_q -1: a move, not a swap
+        move_v, move_o, ties = 1 << 40, -(1 << 60), 0
+        for c in range(count):
+            r, p = pending_r[c], pending_p[c]
             a = table_of[r, p]
             for b in range(tables):
                 if b == a:
                     continue
-                for k in range(size[r, b]):
-                    q = seats[r, b, k]
-                    if fixed[r, q]:
+                movable = size[r, a] > minimum[a] and size[r, b] < capacity[b]
+                for k in range(-1 if movable else 0, size[r, b]):
+                    q = -1 if k < 0 else seats[r, b, k]
+                    if q >= 0 and fixed[r, q]:
                         continue
-                    dv, do = _delta_swap(
-                        r,
-                        p,
-                        q,
-                        seats,
-                        size,
-                        table_of,
-                        meet,
-                        sector_count,
-                        sector,
-                        sector_cap,
-                        apart,
-                        met_before,
-                        value,
-                        forbid,
-                        repeat_cost,
-                    )
-                    allowed = tabu[r, p] < it and tabu[r, q] < it
+                    if q < 0:
+                        dv, do = _delta_move(r, p, b, seat, rules)
+                    else:
+                        dv, do = _delta_swap(r, p, q, seat, rules)
+                    evals += 1
+                    allowed = tabu[r, p] < it and (q < 0 or tabu[r, q] < it)
                     aspire = cur_v + dv < best_v or (cur_v + dv == best_v and cur_o + do > best_o)
                     if not (allowed or aspire):
                         continue
                     if dv < move_v or (dv == move_v and do > move_o):
-                        move_v, move_o, move_r, move_p, move_q, move_b, ties = dv, do, r, p, q, b, 1
+                        move_v, move_o, ties = dv, do, 1
+                        move_r, move_p, move_q, move_b = r, p, q, b
                     elif dv == move_v and do == move_o:
                         ties += 1
-                        if np.random.randint(ties) == 0:
+                        if np.random.randint(ties) == 0:  # uniform among equals
                             move_r, move_p, move_q, move_b = r, p, q, b
-                if size[r, a] > minimum[a] and size[r, b] < capacity[b]:
-                    dv, do = _delta_move(
-                        r,
-                        p,
-                        b,
-                        seats,
-                        size,
-                        table_of,
-                        meet,
-                        sector_count,
-                        sector,
-                        sector_cap,
-                        apart,
-                        met_before,
-                        value,
-                        forbid,
-                        repeat_cost,
-                    )
-                    allowed = tabu[r, p] < it
-                    aspire = cur_v + dv < best_v or (cur_v + dv == best_v and cur_o + do > best_o)
-                    if not (allowed or aspire):
-                        continue
-                    if dv < move_v or (dv == move_v and do > move_o):
-                        move_v, move_o, move_r, move_p, move_q, move_b, ties = dv, do, r, p, -1, b, 1
-                    elif dv == move_v and do == move_o:
-                        ties += 1
-                        if np.random.randint(ties) == 0:
-                            move_r, move_p, move_q, move_b = r, p, -1, b
-        improving_only = cur_v == 0
-        if move_r < 0 or (improving_only and (move_v > 0 or (move_v == 0 and move_o < 0))):
+        worse_when_valid = cur_v == 0 and (move_v > 0 or (move_v == 0 and move_o < 0))
+        if move_r < 0 or worse_when_valid:
             stall += 1
         else:
-            r = move_r
-            p = move_p
-            a = table_of[r, p]
-            _leave(r, p, seats, size, table_of, position, meet, sector_count, sector)
+            _apply(move_r, move_p, move_q, move_b, seat, sector)
+            tabu[move_r, move_p] = it + tenure + np.random.randint(tenure + 1)
             if move_q >= 0:
-                q = move_q
-                _leave(r, q, seats, size, table_of, position, meet, sector_count, sector)
-                _join(r, q, a, seats, size, table_of, position, meet, sector_count, sector)
-                tabu[r, q] = it + tenure + np.random.randint(tenure + 1)
-            _join(r, p, move_b, seats, size, table_of, position, meet, sector_count, sector)
-            tabu[r, p] = it + tenure + np.random.randint(tenure + 1)
+                tabu[move_r, move_q] = it + tenure + np.random.randint(tenure + 1)
             cur_v += move_v
             cur_o += move_o
             if cur_v < best_v or (cur_v == best_v and cur_o > best_o):
-                best_v = cur_v
-                best_o = cur_o
+                best_v, best_o = cur_v, cur_o
                 best_table_of[:, :] = table_of
                 stall = 0
-                status[8] = it
+                status[LAST_BETTER] = it
             else:
                 stall += 1
         if stall > 50 * n:
@@ -518,41 +414,19 @@ def _search(
                 q = np.random.randint(n)
                 if fixed[r, p] or fixed[r, q] or table_of[r, p] == table_of[r, q]:
                     continue
-                dv, do = _delta_swap(
-                    r,
-                    p,
-                    q,
-                    seats,
-                    size,
-                    table_of,
-                    meet,
-                    sector_count,
-                    sector,
-                    sector_cap,
-                    apart,
-                    met_before,
-                    value,
-                    forbid,
-                    repeat_cost,
-                )
-                a = table_of[r, p]
-                b = table_of[r, q]
-                _leave(r, p, seats, size, table_of, position, meet, sector_count, sector)
-                _leave(r, q, seats, size, table_of, position, meet, sector_count, sector)
-                _join(r, q, a, seats, size, table_of, position, meet, sector_count, sector)
-                _join(r, p, b, seats, size, table_of, position, meet, sector_count, sector)
+                dv, do = _delta_swap(r, p, q, seat, rules)
+                _apply(r, p, q, table_of[r, q], seat, sector)
                 cur_v += dv
                 cur_o += do
             stall = 0
-        if best_v == 0 and status[7] == 1:
+        if best_v == 0 and status[STOP_WHEN_VALID] == 1:
             break  # the caller only wants a valid schedule
-    status[0] = cur_v
-    status[1] = cur_o
-    status[2] = best_v
-    status[3] = best_o
-    status[4] = it
-    status[5] = stall
+        if status[EVAL_LIMIT] > 0 and evals >= status[EVAL_LIMIT]:
+            break  # a budget in evaluations, not seconds: the same run every time
+    status[CUR_V], status[CUR_O], status[BEST_V], status[BEST_O] = cur_v, cur_o, best_v, best_o
+    status[ITERATION], status[STALL], status[EVALS] = it, stall, evals
     return it
+# fmt: on
 
 
 def kernels_ready() -> bool:
@@ -578,6 +452,7 @@ class SearchResult:
     violations: int
     objective: int  # scaled, without fairness
     iterations: int
+    evaluations: int  # moves evaluated: the measure of work that does not depend on the machine
     seconds: float
 
 
@@ -589,30 +464,49 @@ def local_search(
     stop_when_valid: bool = False,
     patience: int | None = None,
     max_iterations: int | None = None,
-    chunk: int = 2000,
+    max_evaluations: int | None = None,
+    target: int | None = None,
+    chunk: int = 100_000,
 ) -> SearchResult:
     """Improve `start` for at most `seconds`; return the best seating seen (fewest violations, then objective).
 
-    With `patience`, stop early once that many iterations brought no better seating; with
-    `max_iterations`, stop after about that many (whole chunks), which makes a run reproducible."""
+    The kernel runs in chunks of `chunk` move evaluations (tens of milliseconds), between which
+    the clock and the stopping rules are checked. With `patience`, stop once that many iterations
+    brought no better seating; with `max_iterations` or `max_evaluations`, stop after that much
+    work, which makes a run reproducible; with `target` (scaled objective), stop once a valid
+    seating reaches it (it is then proven optimal)."""
     started = time.perf_counter()
     state = SearchState.from_seating(problem, start)
     v, o = state.score()
-    status = np.array([v, o, v, o, 0, 0, 1, int(stop_when_valid), 0], dtype=np.int64)
+    status = np.zeros(STATUS_SLOTS, dtype=np.int64)
+    status[[CUR_V, CUR_O, BEST_V, BEST_O, RESEED, STOP_WHEN_VALID]] = [v, o, v, o, 1, int(stop_when_valid)]
     tabu = np.zeros(state.table_of.shape, dtype=np.int64)
     best_table_of = state.table_of.copy()
     tenure = max(2, min(10, problem.people // 8))
     while True:
-        _search(*state.kernel_args(), tabu, best_table_of, status, chunk, seed, tenure)
-        elapsed = time.perf_counter() - started
-        if elapsed >= seconds or (stop_when_valid and status[2] == 0):
-            break
-        if patience is not None and status[4] - status[8] > patience:
-            break
-        if max_iterations is not None and status[4] >= max_iterations:
+        evaluations = status[EVALS] + chunk
+        status[EVAL_LIMIT] = evaluations if max_evaluations is None else min(evaluations, max_evaluations)
+        # Also cap iterations: where no move exists (one table, everyone a host) nothing is evaluated.
+        iterations = (
+            CHUNK_ITERATIONS if max_iterations is None else min(CHUNK_ITERATIONS, max_iterations - status[ITERATION])
+        )
+        _search(state.seat, state.rules, state.fixed, state.capacity, state.minimum, tabu, best_table_of, status,
+                iterations, seed, tenure)  # fmt: skip
+        valid = status[BEST_V] == 0
+        if (
+            time.perf_counter() - started >= seconds
+            or (stop_when_valid and valid)
+            or (patience is not None and status[ITERATION] - status[LAST_BETTER] > patience)
+            or (max_iterations is not None and status[ITERATION] >= max_iterations)
+            or (max_evaluations is not None and status[EVALS] >= max_evaluations)
+            or (target is not None and valid and status[BEST_O] >= target)
+        ):
             break
     best = _seating_from_tables(best_table_of, problem.tables)
-    return SearchResult(best, int(status[2]), int(status[3]), int(status[4]), time.perf_counter() - started)
+    return SearchResult(
+        best, int(status[BEST_V]), int(status[BEST_O]), int(status[ITERATION]), int(status[EVALS]),
+        time.perf_counter() - started,
+    )  # fmt: skip
 
 
 def _seating_from_tables(table_of: np.ndarray, tables: int) -> IndexSeating:
@@ -636,5 +530,5 @@ def warm_up() -> float:
         sectors={"max_per_table": 1},
     )
     problem = Problem.from_instance(tiny)
-    local_search(problem, [[[0, 1], [2, 3]], [[0, 1], [2, 3]]], seconds=0.0, chunk=10)
+    local_search(problem, [[[0, 1], [2, 3]], [[0, 1], [2, 3]]], seconds=0.0, max_iterations=10)
     return time.perf_counter() - started

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import random
 import time
 from collections.abc import Callable
 
@@ -16,6 +18,7 @@ from tablejam.precheck import impossibilities
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.cpsat import SeatingModel
+from tablejam.solver.lns import large_neighbourhood_search
 from tablejam.solver.local_search import kernels_ready, local_search
 from tablejam.solver.problem import IndexSeating, Problem
 
@@ -23,6 +26,10 @@ from tablejam.solver.problem import IndexSeating, Problem
 FINISH_MARGIN_S = 0.2
 # Iterations without a better seating, per participant and round, before local search hands over to CP-SAT.
 LOCAL_SEARCH_PATIENCE = 2000
+# Local-search evaluations per second assumed for the one-worker (reproducible) budget: about half
+# the rate measured on the CI machine (3.3-3.7 million per second on golfer 6-3-8), so it rarely
+# outlasts the time it stands for.
+DETERMINISTIC_EVALUATIONS_PER_S = 1_500_000
 # Upper estimate of compiling the local-search kernels on first use (10.6 s measured on 2 cores).
 COMPILE_SECONDS = 20
 
@@ -33,88 +40,146 @@ def solve(
     log: Callable[[str], None] | None = None,
 ) -> Schedule:
     """Plan the event. Always returns a Schedule: with a seating when one was found,
-    otherwise with status infeasible or unknown and an explanation."""
-    settings = settings or SolverSettings()
-    started = time.perf_counter()
-    deadline = started + settings.time_limit - FINISH_MARGIN_S
+    otherwise with status infeasible or unknown and an explanation.
 
-    def info(engine: str) -> SolverInfo:
-        return SolverInfo(
-            time_s=round(time.perf_counter() - started, 3),
-            seed=settings.seed,
-            workers=settings.workers,
-            time_limit_s=settings.time_limit,
-            engine=engine,
-            ortools=ortools_version,
-        )
-
-    def no_schedule(status: Status, reasons: list[str], engine: str, bound: float | None = None) -> Schedule:
-        return Schedule(
-            instance=instance.name, status=status, rounds=[], bound=bound, explanation=reasons, solver=info(engine)
-        )
-
+    The phases: prechecks; a greedy start; local search; then, where the full CP-SAT model is
+    small enough, CP-SAT on it (improving the incumbent and proving a bound), and otherwise
+    CP-SAT on neighbourhoods (LNS) alternating with more local search. Every phase stops at the
+    deadline or as soon as a schedule reaches the proven bound."""
+    run = _Run(instance, settings or SolverSettings())
     found = impossibilities(instance)
     if found:
-        return no_schedule("infeasible", [item.message for item in found], "precheck")
+        return run.no_schedule("infeasible", [item.message for item in found], "precheck")
 
     problem = Problem.from_instance(instance)
-    start = greedy_schedule(problem, settings.seed)
-    candidates: list[tuple[IndexSeating, Status, str]] = []  # (seating, status, engine)
-    if check(instance, problem.to_ids(start)).valid:
-        candidates.append((start, "feasible", "greedy"))
+    run.bound = counting_bound(problem)
+    # Local search scores without fairness, so only then can it stop at the bound.
+    target = math.floor(run.bound * problem.scale + 1e-6) if not problem.fairness else None
+    seating = greedy_schedule(problem, run.settings.seed)
+    run.offer(problem, seating, "feasible", "greedy")
 
-    searching = kernels_ready() or deadline - time.perf_counter() > COMPILE_SECONDS
+    searching = kernels_ready() or run.left() > COMPILE_SECONDS
     if searching:
-        share = _local_search_share(problem, deadline - time.perf_counter())
         # Where CP-SAT follows, local search hands over once it stops improving.
         patience = LOCAL_SEARCH_PATIENCE * problem.people * problem.rounds if _cp_sat_fits(problem) else None
-        search = local_search(problem, start, seconds=share, seed=settings.seed, patience=patience)
-        start = search.seating
-        if search.violations == 0:
-            candidates.append((search.seating, "feasible", "local-search"))
+        share = run.left() * (0.25 if _cp_sat_fits(problem) else 0.2)
+        search = local_search(problem, seating, seed=run.settings.seed, patience=patience, target=target,
+                              **run.budget(share))  # fmt: skip
+        seating = search.seating
+        run.offer(problem, seating, "feasible", "local-search")
 
-    bound = counting_bound(problem)
-    if _cp_sat_fits(problem):
+    if run.reached_bound():
+        pass
+    elif _cp_sat_fits(problem):
         model = SeatingModel(problem)
-        model.hint(start)
-        outcome = model.solve(settings, deadline - time.perf_counter(), log, known_bound=bound)
+        model.hint(seating)
+        outcome = model.solve(run.settings, run.left(), log, known_bound=run.bound)
         if outcome.status == "infeasible":
-            if candidates:
+            if run.best is not None:
                 raise InternalError("CP-SAT claims infeasible, yet a valid schedule was found")
-            return no_schedule("infeasible", [CP_SAT_INFEASIBLE], "cp-sat")
+            return run.no_schedule("infeasible", [CP_SAT_INFEASIBLE], "cp-sat")
         if outcome.bound is not None:
-            bound = min(bound, outcome.bound)
+            run.bound = min(run.bound, outcome.bound)
         if outcome.seating is not None:
-            candidates.append((outcome.seating, outcome.status, "cp-sat"))  # type: ignore[arg-type]
             _agree(problem, outcome.seating, outcome.objective)
-    elif searching and deadline > time.perf_counter():
-        search = local_search(problem, start, deadline - time.perf_counter(), seed=settings.seed + 1)
-        if search.violations == 0:
-            candidates.append((search.seating, "feasible", "local-search"))
+            run.offer(problem, outcome.seating, outcome.status, "cp-sat")  # type: ignore[arg-type]
+    elif searching:
+        _alternate(problem, seating, run, target)
 
-    if not candidates:
-        reasons = [f"no schedule found within the time limit of {settings.time_limit:g} s"]
+    if run.best is None:
+        reasons = [f"no schedule found within the time limit of {run.settings.time_limit:g} s"]
         if not searching:
             reasons.append(
                 f"local search was skipped: it compiles once per installation (up to {COMPILE_SECONDS} s), "
                 "more than the time limit left; run `tablejam warmup` once"
             )
-        return no_schedule("unknown", reasons, "local-search+cp-sat", bound)
+        return run.no_schedule("unknown", reasons, "local-search+cp-sat", run.bound)
+    return run.result()
 
-    schedules = [_schedule(problem, seating, status, bound, info(engine)) for seating, status, engine in candidates]
-    # Best objective first; among equals prefer a proven optimum.
-    return max(schedules, key=lambda s: (s.objective, s.status == "optimal"))
+
+def _alternate(problem: Problem, seating: IndexSeating, run: _Run, target: int | None) -> None:
+    """Until the deadline: CP-SAT neighbourhoods (repairing, then improving), then local search from
+    the result, and again. Each phase gets a slice of the time left."""
+    rng = random.Random(run.settings.seed)
+    rounds = 0
+    while run.left() > 0.1 and not run.reached_bound():
+        rounds += 1
+        lns = large_neighbourhood_search(
+            problem, seating, time.perf_counter() + run.left() * 0.5, run.settings, rng, target
+        )
+        seating = lns.seating
+        run.offer(problem, seating, "feasible", "cp-sat-lns")
+        if run.reached_bound() or run.left() <= 0.1:
+            break
+        search = local_search(problem, seating, seed=run.settings.seed + rounds, target=target,
+                              **run.budget(run.left() * 0.5))  # fmt: skip
+        seating = search.seating
+        run.offer(problem, seating, "feasible", "local-search")
+
+
+class _Run:
+    """One solve's clock, settings, bound and best schedule so far."""
+
+    def __init__(self, instance: Instance, settings: SolverSettings) -> None:
+        self.instance = instance
+        self.settings = settings
+        self.started = time.perf_counter()
+        self.deadline = self.started + settings.time_limit - FINISH_MARGIN_S
+        self.bound = math.inf
+        self.best: tuple[IndexSeating, Status, str, float] | None = None  # seating, status, engine, objective
+        self.problem: Problem | None = None
+
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.perf_counter())
+
+    def budget(self, seconds: float) -> dict[str, float | int | None]:
+        """Local-search budget: seconds, or with one worker a count of evaluations, so that the same
+        seed gives the same schedule (the deadline still holds as a safety)."""
+        if self.settings.workers == 1:
+            return {"seconds": self.left(), "max_evaluations": int(seconds * DETERMINISTIC_EVALUATIONS_PER_S)}
+        return {"seconds": seconds, "max_evaluations": None}
+
+    def info(self, engine: str) -> SolverInfo:
+        return SolverInfo(
+            time_s=round(time.perf_counter() - self.started, 3),
+            seed=self.settings.seed,
+            workers=self.settings.workers,
+            time_limit_s=self.settings.time_limit,
+            engine=engine,
+            ortools=ortools_version,
+        )
+
+    def offer(self, problem: Problem, seating: IndexSeating, status: Status, engine: str) -> None:
+        """Keep `seating` if it is valid and better than the best so far."""
+        report = check(problem.instance, problem.to_ids(seating))
+        if not report.valid or report.stats is None:
+            return
+        objective = report.stats.objective
+        if objective > self.bound + 1e-6:
+            raise InternalError(f"bound {self.bound} is below the objective {objective} of a valid schedule")
+        if self.best is None or objective > self.best[3] or (objective == self.best[3] and status == "optimal"):
+            self.best = (seating, status, engine, objective)
+            self.problem = problem
+
+    def reached_bound(self) -> bool:
+        return self.best is not None and self.best[3] >= self.bound - 1e-9
+
+    def no_schedule(self, status: Status, reasons: list[str], engine: str, bound: float | None = None) -> Schedule:
+        return Schedule(
+            instance=self.instance.name, status=status, rounds=[], bound=bound, explanation=reasons,
+            solver=self.info(engine),
+        )  # fmt: skip
+
+    def result(self) -> Schedule:
+        assert self.best is not None and self.problem is not None
+        seating, status, engine, _ = self.best
+        return _schedule(self.problem, seating, status, self.bound, self.info(engine))
 
 
 CP_SAT_INFEASIBLE = (
     "CP-SAT proved that no schedule satisfies every rule together; no single counting argument shows "
     "which rules conflict"
 )
-
-
-def _local_search_share(problem: Problem, seconds: float) -> float:
-    """Local search finds valid schedules fast; CP-SAT, where the model fits, gets the rest to improve and prove."""
-    return seconds * 0.25 if _cp_sat_fits(problem) else seconds * 0.5
 
 
 # The full CP-SAT model has about 2 clauses per (pair, round, table); beyond this size

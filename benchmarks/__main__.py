@@ -1,0 +1,206 @@
+"""The benchmark ladder: `python -m benchmarks [--only NAME ...] [--seeds N] [--out DIR]`.
+
+Each rung runs in its own process (so peak memory is the solve's own), with the
+time limit, workers and seed recorded. Results go to benchmarks/results.json and
+benchmarks/RESULTS.md; targets come from issue 3 and ../shared/ANCHORS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str
+    build: str  # a Python expression over tablejam.generate / tablejam.io that yields an Instance
+    time_limit: float
+    target: str  # what counts as met, said in words
+    zero_repeats: bool = True
+    max_gap: float | None = None
+    workers: int = 2
+
+
+def golfer_rung(g: int, p: int, w: int, limit: float = 60, stretch: bool = False) -> Rung:
+    label = "stretch: " if stretch else ""
+    return Rung(f"golfer-{g}-{p}-{w}", f"golfer({g}, {p}, {w})", limit, f"{label}zero repeats in {limit:g} s")
+
+
+LADDER = [
+    golfer_rung(5, 3, 7),
+    golfer_rung(6, 3, 8),
+    golfer_rung(7, 3, 9),
+    golfer_rung(8, 4, 8),
+    golfer_rung(8, 4, 9),
+    golfer_rung(10, 4, 9),
+    golfer_rung(10, 6, 5),
+    golfer_rung(12, 5, 6),
+    golfer_rung(16, 8, 6, limit=30),
+    golfer_rung(8, 4, 10, stretch=True),
+    golfer_rung(7, 3, 10, stretch=True),
+    golfer_rung(6, 4, 7, stretch=True),
+    golfer_rung(10, 4, 13, stretch=True),
+    Rung("business-jam", "load_instance(ROOT / 'instances' / 'business-jam.toml')", 30,
+         "zero repeats, gap < 1% in 30 s", max_gap=0.01),
+    Rung("event-150", "business_event(150, 25, 6, 6, seed=1, hosts=5, absent_share=0.05, colleague_groups=6)", 60,
+         "zero repeats, gap < 5% in 60 s", max_gap=0.05),
+    Rung("event-300", "business_event(300, 50, 6, 6, seed=2, hosts=10, absent_share=0.05, colleague_groups=10)", 60,
+         "zero repeats in 60 s"),
+    Rung("event-500", "business_event(500, 50, 10, 8, seed=3, sector_cap=3)", 60,
+         "zero repeats in 60 s, peak memory < 2 GiB"),
+    Rung("determinism", "load_instance(ROOT / 'instances' / 'business-jam.toml')", 10,
+         "1 worker, same seed: the same schedule twice", workers=1),
+]  # fmt: skip
+
+
+def run_one(rung: Rung, seed: int) -> dict[str, object]:
+    """Child process: build, solve, check; print one JSON line."""
+    from tablejam.check import check
+    from tablejam.generate import business_event, golfer  # noqa: F401  (used by rung.build)
+    from tablejam.io import load_instance  # noqa: F401
+    from tablejam.models import SolverSettings
+    from tablejam.solver import solve
+    from tablejam.solver.local_search import warm_up
+
+    warm_up()  # compile (or load) the kernels outside the timed solve
+    instance = eval(rung.build)
+    started = time.perf_counter()
+    schedule = solve(instance, SolverSettings(time_limit=rung.time_limit, workers=rung.workers, seed=seed))
+    wall = time.perf_counter() - started
+    report = check(instance, schedule) if schedule.rounds else None
+    seating = json.dumps([r.model_dump() for r in schedule.rounds], sort_keys=True)
+    return {
+        "instance": rung.name,
+        "people": len(instance.participants),
+        "tables": len(instance.table_list),
+        "rounds": instance.rounds,
+        "time_limit": rung.time_limit,
+        "workers": rung.workers,
+        "seed": seed,
+        "status": schedule.status,
+        "valid": bool(report and report.valid),
+        "repeats": schedule.stats.repeat_meetings if schedule.stats else None,
+        "new_encounters": schedule.stats.new_encounters if schedule.stats else None,
+        "objective": schedule.objective,
+        "bound": schedule.bound,
+        "gap": schedule.gap,
+        "wall_s": round(wall, 2),
+        "engine": schedule.solver.engine if schedule.solver else "",
+        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "schedule_sha": hashlib.sha256(seating.encode()).hexdigest()[:12],
+    }
+
+
+def verdict(rung: Rung, rows: list[dict[str, object]]) -> str:
+    if rung.name == "determinism":
+        return "met" if len({r["schedule_sha"] for r in rows}) == 1 and rows[0]["valid"] else "NOT met"
+    ok = all(
+        r["valid"]
+        and (not rung.zero_repeats or r["repeats"] == 0)
+        and (rung.max_gap is None or (r["gap"] is not None and r["gap"] <= rung.max_gap))  # type: ignore[operator]
+        and float(r["wall_s"]) <= rung.time_limit + 1  # type: ignore[arg-type]
+        and float(r["peak_mib"]) < 2048  # type: ignore[arg-type]
+        for r in rows
+    )
+    return "met" if ok else "NOT met"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*", help="rung names to run (default: all)")
+    parser.add_argument("--seeds", type=int, default=1, help="seeds per rung (1..N)")
+    parser.add_argument("--out", type=Path, default=HERE, help="folder for results.json and RESULTS.md")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    by_name = {rung.name: rung for rung in LADDER}
+
+    if args.one:
+        print(json.dumps(run_one(by_name[args.one], args.seed)))
+        return
+
+    chosen = [by_name[name] for name in args.only] if args.only else LADDER
+    results: list[dict[str, object]] = []
+    summary: list[tuple[Rung, str]] = []
+    for rung in chosen:
+        seeds = [1, 1] if rung.name == "determinism" else list(range(1, args.seeds + 1))
+        rows = []
+        for seed in seeds:
+            completed = subprocess.run(
+                [sys.executable, "-m", "benchmarks", "--one", rung.name, "--seed", str(seed)],
+                cwd=ROOT, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            row = json.loads(completed.stdout.strip().splitlines()[-1])
+            rows.append(row)
+            print(_row_text(row), flush=True)
+        results += rows
+        summary.append((rung, verdict(rung, rows)))
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    command = "python -m benchmarks" + (f" --only {' '.join(args.only)}" if args.only else "")
+    command += f" --seeds {args.seeds}" if args.seeds != 1 else ""
+    meta = {"command": command, "python": platform.python_version(), "machine": platform.machine(),
+            "cpus": _cpus(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}  # fmt: skip
+    (args.out / "results.json").write_text(json.dumps({"meta": meta, "runs": results}, indent=2) + "\n")
+    (args.out / "RESULTS.md").write_text(_markdown(meta, results, summary))
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+COLUMNS = ["instance", "people", "time_limit", "seed", "status", "repeats", "new_encounters", "objective", "bound",
+           "gap", "wall_s", "peak_mib", "engine"]  # fmt: skip
+
+
+def _row_text(row: dict[str, object]) -> str:
+    return "  ".join(f"{c}={row[c]}" for c in COLUMNS)
+
+
+def _cell(column: str, value: object) -> str:
+    if column == "gap" and isinstance(value, float):
+        return f"{value:.2%}"
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _markdown(meta: dict[str, object], rows: list[dict[str, object]], summary: list[tuple[Rung, str]]) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Produced by `{meta['command']}` on {meta['date']} ({meta['cpus']} cores, Python {meta['python']}).",
+        "Each run is a separate process; `wall_s` is the solve's wall time, `peak_mib` the process's peak",
+        "resident memory, `gap` = (bound - objective) / max(1, |bound|). The machine is shared and noisy:",
+        "compare times as ratios to the limit, and objectives against the bound.",
+        "",
+        "## Targets",
+        "",
+        "| rung | target | verdict |",
+        "|---|---|---|",
+        *[f"| {rung.name} | {rung.target} | {verdict_text} |" for rung, verdict_text in summary],
+        "",
+        "## Runs",
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+        *["| " + " | ".join(_cell(c, row[c]) for c in COLUMNS) + " |" for row in rows],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
