@@ -240,18 +240,14 @@ def test_as_a_subprocess_stdout_holds_only_json(tiny: Path) -> None:
     """Exactly as another program calls it: a real process, JSON on stdin, JSON out, the exit code."""
     completed = subprocess.run(
         [sys.executable, "-m", "tablejam.cli", "solve", "-", "--format", "json", "--time-limit", "5", "--log"],
-        # a complements both b and c (value 2 each), all other pairs are worth 1. Counting allows
-        # 2 + 2, but a sits with only one of them: 2 + 1 = 3, which only CP-SAT proves (and logs).
+        # Tables of 3 and 2: the two at the small table meet one person each, so with fairness 10 the
+        # best is 3 + 1 pairs + 10 x 1 = 14. Counting alone allows 2 new each (24); CP-SAT proves 14.
         input=json.dumps(
             {
                 "rounds": 1,
-                "tables": {"count": 2, "capacity": 2},
-                "participants": [
-                    {"id": "a", "offers": ["cash"]},
-                    {"id": "b", "needs": ["cash"]},
-                    {"id": "c", "needs": ["cash"]},
-                    {"id": "d"},
-                ],
+                "tables": [{"id": "big", "capacity": 3}, {"id": "small", "capacity": 2}],
+                "participants": [{"id": x} for x in "abcde"],
+                "objective": {"fairness": 10},
             }
         ),
         capture_output=True,
@@ -260,5 +256,5 @@ def test_as_a_subprocess_stdout_holds_only_json(tiny: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     document = json.loads(completed.stdout)
-    assert (document["status"], document["objective"], document["bound"]) == ("optimal", 3, 3)
+    assert (document["status"], document["objective"], document["bound"]) == ("optimal", 14, 14)
     assert "CP-SAT" in completed.stderr  # the search log went to stderr, not stdout

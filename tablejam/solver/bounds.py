@@ -11,25 +11,29 @@ from tablejam.solver.problem import Problem
 def counting_bound(problem: Problem) -> float:
     """No schedule scores more than this (in the instance's units).
 
-    First meetings: at most `max_new_encounters` pairs (seats per round, pairs
-    available), each worth at most its value, so the best that many pair values
-    bound their sum. Repeats only cost. Fairness: the fewest new encounters is
-    at most what the least-present participant could meet.
+    First meetings are bounded twice, and the smaller bound holds:
+    - by the seats: at most `max_new_encounters` pairs meet, so the best that many pair values;
+    - per person: p meets at most k_p new people (one table a round: largest table - 1), so the
+      values of p's first meetings sum to at most p's best k_p pair values; every pair is
+      counted by both its people, so half the sum over p bounds the total.
+    Repeats only cost. Fairness: the fewest new encounters is at most the smallest k_p.
     """
+    new_pairs = [pair for pair in problem.pairs if not pair.met_before]
     most_new = counting_bounds(problem.instance).max_new_encounters
-    values = [pair.value for pair in problem.pairs if not pair.met_before]
-    total = sum(heapq.nlargest(most_new, values))
+    by_seats = sum(heapq.nlargest(most_new, (pair.value for pair in new_pairs)))
+
+    values_of: list[list[int]] = [[] for _ in range(problem.people)]
+    for pair in new_pairs:
+        values_of[pair.i].append(pair.value)
+        values_of[pair.j].append(pair.value)
+    reach = [
+        sum(max((problem.capacity[t] for t in problem.allowed[p][r]), default=1) - 1 for r in range(problem.rounds))
+        for p in range(problem.people)
+    ]
+    by_person = sum(sum(heapq.nlargest(reach[p], values_of[p])) for p in range(problem.people)) // 2
+
+    total = min(by_seats, by_person)
     if problem.fairness:
-        largest = max(problem.capacity)
-        partners = [0] * problem.people
-        for pair in problem.pairs:
-            if not pair.met_before:
-                partners[pair.i] += 1
-                partners[pair.j] += 1
-        reach = [
-            min(partners[p], sum(1 for r in range(problem.rounds) if problem.allowed[p][r]) * (largest - 1))
-            for p in range(problem.people)
-            if any(problem.allowed[p])
-        ]
-        total += problem.fairness * min(reach, default=0)
+        attending = [min(reach[p], len(values_of[p])) for p in range(problem.people) if any(problem.allowed[p])]
+        total += problem.fairness * min(attending, default=0)
     return total / problem.scale

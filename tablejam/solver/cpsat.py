@@ -18,6 +18,8 @@ from tablejam.errors import InternalError
 from tablejam.models.settings import SolverSettings
 from tablejam.solver.problem import IndexSeating, Pair, Problem
 
+DETERMINISTIC_TIME_PER_S = 0.5
+
 STATUS_NAMES = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
@@ -261,7 +263,10 @@ class SeatingModel:
         params.num_workers = settings.workers
         params.random_seed = settings.seed
         if settings.workers == 1:
+            # Reproducible: stop on CP-SAT's deterministic clock (about 0.7 of a second per second
+            # measured here), leaving the wall-clock limit as a safety.
             params.interleave_search = False
+            params.max_deterministic_time = max(0.01, DETERMINISTIC_TIME_PER_S * time_limit)
         for name, value in settings.cp_sat.items():
             setattr(params, name, value)
         if log is not None:

@@ -156,20 +156,23 @@ def large_neighbourhood_search(
     rng: random.Random,
     target: int | None = None,
     step_seconds: float = 2.0,
+    max_steps: int | None = None,
 ) -> LnsResult:
-    """Re-seat neighbourhoods with CP-SAT until the deadline (or the target is reached)."""
+    """Re-seat neighbourhoods with CP-SAT until the deadline, the target or `max_steps` is reached."""
     current = [list(map(list, tables)) for tables in seating]
     best = score(problem, current)
     steps = improved = 0
     while time.perf_counter() < deadline - 0.05:
         if target is not None and best.violations == 0 and best.objective >= target:
             break
+        if max_steps is not None and steps >= max_steps:
+            break
         repair = best.violations > 0
         hood = _choose(problem, current, rng, repair)
         sub, people, hint = neighbourhood_problem(problem, current, hood, repair)
         model = SeatingModel(sub)
         model.hint(hint)
-        budget = min(step_seconds, deadline - time.perf_counter())
+        budget = step_seconds if max_steps is not None else min(step_seconds, deadline - time.perf_counter())
         if budget <= 0.05:
             break
         outcome = model.solve(settings, budget)

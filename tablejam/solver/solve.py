@@ -30,6 +30,10 @@ LOCAL_SEARCH_PATIENCE = 2000
 # the rate measured on the CI machine (3.3-3.7 million per second on golfer 6-3-8), so it rarely
 # outlasts the time it stands for.
 DETERMINISTIC_EVALUATIONS_PER_S = 1_500_000
+# Shortest first full CP-SAT run, where the model fits (10% of the time limit if more).
+CP_SAT_PROBE_S = 2.0
+# Longest CP-SAT call on one neighbourhood.
+LNS_STEP_SECONDS = 2.0
 # Upper estimate of compiling the local-search kernels on first use (10.6 s measured on 2 cores).
 COMPILE_SECONDS = 20
 
@@ -68,23 +72,21 @@ def solve(
         seating = search.seating
         run.offer(problem, seating, "feasible", "local-search")
 
-    if run.reached_bound():
-        pass
-    elif _cp_sat_fits(problem):
-        model = SeatingModel(problem)
-        model.hint(seating)
-        outcome = model.solve(run.settings, run.left(), log, known_bound=run.bound)
-        if outcome.status == "infeasible":
-            if run.best is not None:
-                raise InternalError("CP-SAT claims infeasible, yet a valid schedule was found")
+    fits = _cp_sat_fits(problem)
+    if fits and not run.reached_bound():
+        # A short full CP-SAT run first: small or over-constrained instances are proven optimal
+        # or infeasible at once.
+        probe = min(run.left(), max(CP_SAT_PROBE_S, 0.1 * run.settings.time_limit))
+        if _full_cp_sat(problem, seating, run, probe, log) == "infeasible":
             return run.no_schedule("infeasible", [CP_SAT_INFEASIBLE], "cp-sat")
-        if outcome.bound is not None:
-            run.bound = min(run.bound, outcome.bound)
-        if outcome.seating is not None:
-            _agree(problem, outcome.seating, outcome.objective)
-            run.offer(problem, outcome.seating, outcome.status, "cp-sat")  # type: ignore[arg-type]
-    elif searching:
-        _alternate(problem, seating, run, target)
+    if run.best is None and searching:
+        # No valid schedule yet: neighbourhoods repair what local search could not.
+        seating = _alternate(problem, seating, run, target, until_valid=fits)
+    if not run.reached_bound() and run.left() > 0.1:
+        if fits:
+            _full_cp_sat(problem, run.best_seating() or seating, run, run.left(), log)
+        elif searching:
+            _alternate(problem, run.best_seating() or seating, run, target, until_valid=False)
 
     if run.best is None:
         reasons = [f"no schedule found within the time limit of {run.settings.time_limit:g} s"]
@@ -97,24 +99,46 @@ def solve(
     return run.result()
 
 
-def _alternate(problem: Problem, seating: IndexSeating, run: _Run, target: int | None) -> None:
-    """Until the deadline: CP-SAT neighbourhoods (repairing, then improving), then local search from
-    the result, and again. Each phase gets a slice of the time left."""
+def _full_cp_sat(
+    problem: Problem, hint: IndexSeating, run: _Run, seconds: float, log: Callable[[str], None] | None
+) -> str:
+    """CP-SAT on the whole model from `hint`: offers what it finds, tightens the bound, returns its status."""
+    model = SeatingModel(problem)
+    model.hint(hint)
+    outcome = model.solve(run.settings, min(seconds, run.left()), log, known_bound=run.bound)
+    if outcome.status == "infeasible" and run.best is not None:
+        raise InternalError("CP-SAT claims infeasible, yet a valid schedule was found")
+    if outcome.bound is not None:
+        run.bound = min(run.bound, outcome.bound)
+    if outcome.seating is not None:
+        _agree(problem, outcome.seating, outcome.objective)
+        run.offer(problem, outcome.seating, outcome.status, "cp-sat")  # type: ignore[arg-type]
+    return outcome.status
+
+
+def _alternate(
+    problem: Problem, seating: IndexSeating, run: _Run, target: int | None, until_valid: bool
+) -> IndexSeating:
+    """Until the deadline (or, with `until_valid`, a valid schedule): CP-SAT neighbourhoods (repairing,
+    then improving), then local search from the result, and again. Returns the last seating."""
     rng = random.Random(run.settings.seed)
-    rounds = 0
-    while run.left() > 0.1 and not run.reached_bound():
-        rounds += 1
+    turn = 0
+    while run.left() > 0.1 and not run.reached_bound() and not (until_valid and run.best is not None):
+        turn += 1
+        slice_end = time.perf_counter() + run.left() * 0.5
+        steps = run.lns_steps(run.left() * 0.5)
         lns = large_neighbourhood_search(
-            problem, seating, time.perf_counter() + run.left() * 0.5, run.settings, rng, target
+            problem, seating, slice_end, run.settings, rng, target, step_seconds=LNS_STEP_SECONDS, max_steps=steps
         )
         seating = lns.seating
         run.offer(problem, seating, "feasible", "cp-sat-lns")
-        if run.reached_bound() or run.left() <= 0.1:
+        if run.reached_bound() or run.left() <= 0.1 or (until_valid and run.best is not None):
             break
-        search = local_search(problem, seating, seed=run.settings.seed + rounds, target=target,
+        search = local_search(problem, seating, seed=run.settings.seed + turn, target=target,
                               **run.budget(run.left() * 0.5))  # fmt: skip
         seating = search.seating
         run.offer(problem, seating, "feasible", "local-search")
+    return seating
 
 
 class _Run:
@@ -139,6 +163,10 @@ class _Run:
             return {"seconds": self.left(), "max_evaluations": int(seconds * DETERMINISTIC_EVALUATIONS_PER_S)}
         return {"seconds": seconds, "max_evaluations": None}
 
+    def lns_steps(self, seconds: float) -> int | None:
+        """With one worker, neighbourhoods are counted, not timed (each step is on CP-SAT's deterministic clock)."""
+        return max(1, int(seconds / LNS_STEP_SECONDS)) if self.settings.workers == 1 else None
+
     def info(self, engine: str) -> SolverInfo:
         return SolverInfo(
             time_s=round(time.perf_counter() - self.started, 3),
@@ -160,6 +188,9 @@ class _Run:
         if self.best is None or objective > self.best[3] or (objective == self.best[3] and status == "optimal"):
             self.best = (seating, status, engine, objective)
             self.problem = problem
+
+    def best_seating(self) -> IndexSeating | None:
+        return None if self.best is None else self.best[0]
 
     def reached_bound(self) -> bool:
         return self.best is not None and self.best[3] >= self.bound - 1e-9
