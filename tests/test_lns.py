@@ -34,6 +34,7 @@ def test_repair_of_two_rounds_removes_the_repeats() -> None:
     assert score(problem, seating).violations == 9
     sub, people, hint = neighbourhood_problem(problem, seating, Neighbourhood((2, 3), (0, 1, 2)), repair=True)
     assert (sub.rounds, sub.tables, len(people), sub.forbid_repeats) == (2, 3, 9, False)
+    assert hint == seating[2:]  # everyone is freed, so local and global indices coincide
     result = large_neighbourhood_search(problem, seating, time.perf_counter() + 20, SETTINGS, random.Random(1))
     assert result.score.violations == 0
     assert check(problem.instance, problem.to_ids(result.seating)).valid

@@ -22,7 +22,7 @@ def test_incremental_scores_match_a_full_recount() -> None:
     v, o = state.score()
     status = np.zeros(STATUS_SLOTS, dtype=np.int64)
     status[:4] = [v, o, v, o]
-    tabu = np.zeros(state.table_of.shape, dtype=np.int64)
+    tabu = np.zeros((*state.table_of.shape, problem.tables), dtype=np.int64)
     best = state.table_of.copy()
     for _ in range(10):
         _search(state.seat, state.rules, state.fixed, state.capacity, state.minimum, tabu, best, status, 300, 7, 3)

@@ -105,3 +105,66 @@ def _cap_of(problem: Problem, p: int) -> int:
     s = problem.sector[p]
     cap = problem.sector_cap[s] if s >= 0 else None
     return cap if cap is not None else 1 << 30
+
+
+def freedom_schedule(problem: Problem, seed: int = 0) -> IndexSeating:
+    """Triska & Musliu's greedy (2012): fill each table with people who keep the most "freedom".
+
+    The freedom of a group is the number of other people none of its members has met yet (nor
+    may not meet: apart pairs count as met). Each table starts from the free pair of most freedom
+    and grows by the person who leaves the group most freedom. Schedules built this way keep
+    future rounds open, which local search alone finds hard to undo.
+    """
+    rng = random.Random(seed)
+    n = problem.people
+    blocked = [0] * n  # bit j of blocked[i]: i has met j, or may not meet j
+    for i, j in problem.apart:
+        blocked[i] |= 1 << j
+        blocked[j] |= 1 << i
+    for pair in problem.pairs:
+        if pair.met_before:
+            blocked[pair.i] |= 1 << pair.j
+            blocked[pair.j] |= 1 << pair.i
+    everyone = (1 << n) - 1
+
+    def freedom(group_blocked: int, group: int) -> int:
+        return (everyone & ~group_blocked & ~group).bit_count()
+
+    seating: IndexSeating = []
+    for r in range(problem.rounds):
+        sizes = table_sizes(problem, r)
+        tables: list[list[int]] = [[] for _ in range(problem.tables)]
+        free = []
+        for p in problem.attendees(r):
+            if len(problem.allowed[p][r]) == 1:
+                tables[problem.allowed[p][r][0]].append(p)
+            else:
+                free.append(p)
+        rng.shuffle(free)
+        for t in sorted(range(problem.tables), key=lambda t: -sizes[t]):
+            group = tables[t]
+            while len(group) < sizes[t] and free:
+                mask = sum(1 << p for p in group)
+                group_blocked = 0
+                for p in group:
+                    group_blocked |= blocked[p]
+                if not group and len(free) > 1 and sizes[t] > 1:
+                    a, b = max(
+                        ((a, b) for k, a in enumerate(free) for b in free[k + 1 :] if not blocked[a] >> b & 1),
+                        key=lambda ab: freedom(blocked[ab[0]] | blocked[ab[1]], 1 << ab[0] | 1 << ab[1]),
+                        default=(free[0], free[1]),
+                    )
+                    chosen = [a, b]
+                else:
+                    compatible = [p for p in free if not group_blocked >> p & 1] or free
+                    chosen = [max(compatible, key=lambda p: freedom(group_blocked | blocked[p], mask | 1 << p))]
+                for p in chosen:
+                    group.append(p)
+                    free.remove(p)
+        for seated in tables:
+            for a in seated:
+                for b in seated:
+                    if a != b:
+                        blocked[a] |= 1 << b
+        seating.append(tables)
+    return seating

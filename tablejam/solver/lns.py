@@ -129,15 +129,15 @@ def neighbourhood_problem(
     return sub, people, hint
 
 
-def _conflict_rounds(problem: Problem, seating: IndexSeating) -> list[tuple[int, ...]]:
-    """For each repeated pair, the rounds in which it meets (the rounds a repair must free together)."""
+def _conflict_rounds(problem: Problem, seating: IndexSeating) -> list[tuple[tuple[int, int], list[int]]]:
+    """Each repeated pair with the rounds in which it meets (the rounds a repair may free)."""
     rounds_of: dict[tuple[int, int], list[int]] = {}
     before = {(pair.i, pair.j) for pair in problem.pairs if pair.met_before}
     for r, tables in enumerate(seating):
         for seated in tables:
             for a, b in combinations(sorted(seated), 2):
                 rounds_of.setdefault((a, b), []).append(r)
-    return [tuple(rs) for key, rs in rounds_of.items() if len(rs) + (key in before) > 1]
+    return [(key, rs) for key, rs in rounds_of.items() if len(rs) + (key in before) > 1]
 
 
 @dataclass
@@ -192,18 +192,26 @@ def large_neighbourhood_search(
 
 
 def _choose(problem: Problem, seating: IndexSeating, rng: random.Random, repair: bool) -> Neighbourhood:
-    """Repair: the rounds of one repeated pair plus one more, whole. Improve: for few people, two whole
-    rounds; otherwise a handful of tables of one round."""
+    """Repair: mostly the table of one conflict in one of its rounds plus a few other tables of that round
+    (small, solved at once); sometimes the rounds of one repeated pair plus one more, whole.
+    Improve: for few people, two whole rounds; otherwise a handful of tables of one round."""
     all_tables = tuple(range(problem.tables))
+    few_tables = min(problem.tables, max(2, 24 // max(problem.capacity)))
     if repair:
         conflicts = _conflict_rounds(problem, seating)
-        if conflicts:
-            rounds = set(rng.choice(conflicts))
-            others = [r for r in range(problem.rounds) if r not in rounds]
-            if others:
-                rounds.add(rng.choice(others))
-            return Neighbourhood(tuple(sorted(rounds)), all_tables)
-        return Neighbourhood((rng.randrange(problem.rounds),), all_tables)  # sector or apart conflicts
+        if not conflicts:  # sector or apart conflicts: a random round, whole
+            return Neighbourhood((rng.randrange(problem.rounds),), all_tables)
+        pair, rounds_met = rng.choice(conflicts)
+        if rng.random() < 0.7:
+            r = rng.choice(rounds_met)
+            table = next(t for t, seated in enumerate(seating[r]) if pair[0] in seated)
+            others = rng.sample([t for t in all_tables if t != table], few_tables - 1)
+            return Neighbourhood((r,), tuple(sorted([table, *others])))
+        rounds = set(rounds_met)
+        extra = [r for r in range(problem.rounds) if r not in rounds]
+        if extra:
+            rounds.add(rng.choice(extra))
+        return Neighbourhood(tuple(sorted(rounds)), all_tables)
     if problem.people <= 60 and problem.rounds >= 2:
         return Neighbourhood(tuple(sorted(rng.sample(range(problem.rounds), 2))), all_tables)
     r = rng.randrange(problem.rounds)

@@ -378,7 +378,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
                     else:
                         dv, do = _delta_swap(r, p, q, seat, rules)
                     evals += 1
-                    allowed = tabu[r, p] < it and (q < 0 or tabu[r, q] < it)
+                    allowed = tabu[r, p, b] < it and (q < 0 or tabu[r, q, a] < it)
                     aspire = cur_v + dv < best_v or (cur_v + dv == best_v and cur_o + do > best_o)
                     if not (allowed or aspire):
                         continue
@@ -393,10 +393,12 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
         if move_r < 0 or worse_when_valid:
             stall += 1
         else:
+            old_table = table_of[move_r, move_p]
             _apply(move_r, move_p, move_q, move_b, seat, sector)
-            tabu[move_r, move_p] = it + tenure + np.random.randint(tenure + 1)
+            # p may not return to the table it left for a while (nor q, in a swap).
+            tabu[move_r, move_p, old_table] = it + tenure + np.random.randint(tenure + 1)
             if move_q >= 0:
-                tabu[move_r, move_q] = it + tenure + np.random.randint(tenure + 1)
+                tabu[move_r, move_q, move_b] = it + tenure + np.random.randint(tenure + 1)
             cur_v += move_v
             cur_o += move_o
             if cur_v < best_v or (cur_v == best_v and cur_o > best_o):
@@ -480,7 +482,7 @@ def local_search(
     v, o = state.score()
     status = np.zeros(STATUS_SLOTS, dtype=np.int64)
     status[[CUR_V, CUR_O, BEST_V, BEST_O, RESEED, STOP_WHEN_VALID]] = [v, o, v, o, 1, int(stop_when_valid)]
-    tabu = np.zeros(state.table_of.shape, dtype=np.int64)
+    tabu = np.zeros((*state.table_of.shape, problem.tables), dtype=np.int64)
     best_table_of = state.table_of.copy()
     tenure = max(2, min(10, problem.people // 8))
     while True:
