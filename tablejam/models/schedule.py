@@ -50,6 +50,14 @@ class SolverInfo(_Document):
     time_limit_s: float | None = Field(default=None, description="Time limit given.")
     engine: str = Field(default="", description="What found the returned schedule.")
     ortools: str = Field(default="", description="OR-Tools version.")
+    first_schedule_s: float | None = Field(
+        default=None, description="Seconds until the first valid schedule was found (the rest improved it)."
+    )
+    least_violations: int | None = Field(
+        default=None,
+        description="Without a valid schedule: the fewest rule violations (e.g. repeats) of any seating the "
+        "search reached, as the checker counts them.",
+    )
 
 
 class Schedule(_Document):

@@ -105,4 +105,3 @@ def _cap_of(problem: Problem, p: int) -> int:
     s = problem.sector[p]
     cap = problem.sector_cap[s] if s >= 0 else None
     return cap if cap is not None else 1 << 30
-

@@ -62,17 +62,17 @@ def solve(
     seating = greedy_schedule(problem, run.settings.seed)
     run.offer(problem, seating, "feasible", "greedy")
 
+    fits = _cp_sat_fits(problem)
     searching = kernels_ready() or run.left() > COMPILE_SECONDS
     if searching:
         # Where CP-SAT follows, local search hands over once it stops improving.
-        patience = LOCAL_SEARCH_PATIENCE * problem.people * problem.rounds if _cp_sat_fits(problem) else None
-        share = run.left() * (0.25 if _cp_sat_fits(problem) else 0.2)
+        patience = LOCAL_SEARCH_PATIENCE * problem.people * problem.rounds if fits else None
+        share = run.left() * (0.25 if fits else 0.2)
         search = local_search(problem, seating, seed=run.settings.seed, patience=patience, target=target,
                               **run.budget(share))  # fmt: skip
         seating = search.seating
         run.offer(problem, seating, "feasible", "local-search")
 
-    fits = _cp_sat_fits(problem)
     if fits and not run.reached_bound():
         # A short full CP-SAT run first: small or over-constrained instances are proven optimal
         # or infeasible at once.
@@ -90,6 +90,8 @@ def solve(
 
     if run.best is None:
         reasons = [f"no schedule found within the time limit of {run.settings.time_limit:g} s"]
+        if run.least_violations is not None:
+            reasons.append(f"the best seating reached still broke {run.least_violations} rule(s) (see `validate`)")
         if not searching:
             reasons.append(
                 f"local search was skipped: it compiles once per installation (up to {COMPILE_SECONDS} s), "
@@ -158,6 +160,8 @@ class _Run:
         self.bound = math.inf
         self.best: tuple[IndexSeating, Status, str, float] | None = None  # seating, status, engine, objective
         self.problem: Problem | None = None
+        self.least_violations: int | None = None  # of the invalid seatings offered
+        self.first_valid_s: float | None = None
 
     def left(self) -> float:
         return max(0.0, self.deadline - time.perf_counter())
@@ -181,16 +185,21 @@ class _Run:
             time_limit_s=self.settings.time_limit,
             engine=engine,
             ortools=ortools_version,
+            first_schedule_s=self.first_valid_s,
+            least_violations=self.least_violations if self.best is None else None,
         )
 
     def offer(self, problem: Problem, seating: IndexSeating, status: Status, engine: str) -> None:
         """Keep `seating` if it is valid and better than the best so far."""
         report = check(problem.instance, problem.to_ids(seating))
         if not report.valid or report.stats is None:
+            self.least_violations = min(self.least_violations or len(report.violations), len(report.violations))
             return
         objective = report.stats.objective
         if objective > self.bound + 1e-6:
             raise InternalError(f"bound {self.bound} is below the objective {objective} of a valid schedule")
+        if self.first_valid_s is None:
+            self.first_valid_s = round(time.perf_counter() - self.started, 3)
         if self.best is None or objective > self.best[3] or (objective == self.best[3] and status == "optimal"):
             self.best = (seating, status, engine, objective)
             self.problem = problem
