@@ -124,6 +124,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="rung names to run (default: all)")
     parser.add_argument("--seeds", type=int, default=1, help="seeds per rung (1..N)")
     parser.add_argument("--out", type=Path, default=HERE, help="folder for results.json and RESULTS.md")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the other rungs' runs from the existing results.json"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -135,7 +138,10 @@ def main() -> None:
 
     chosen = [by_name[name] for name in args.only] if args.only else LADDER
     results: list[dict[str, object]] = []
-    summary: list[tuple[Rung, str]] = []
+    previous = args.out / "results.json"
+    if args.merge and previous.exists():
+        rerun = {rung.name for rung in chosen}
+        results = [row for row in json.loads(previous.read_text())["runs"] if row["instance"] not in rerun]
     for rung in chosen:
         seeds = [1, 1] if rung.name == "determinism" else list(range(1, args.seeds + 1))
         rows = []
@@ -148,11 +154,19 @@ def main() -> None:
             rows.append(row)
             print(_row_text(row), flush=True)
         results += rows
-        summary.append((rung, verdict(rung, rows)))
+    results.sort(key=lambda row: [rung.name for rung in LADDER].index(str(row["instance"])))
+    summary = [
+        (rung, verdict(rung, [row for row in results if row["instance"] == rung.name]))
+        for rung in LADDER
+        if any(row["instance"] == rung.name for row in results)
+    ]
 
     args.out.mkdir(parents=True, exist_ok=True)
-    command = "python -m benchmarks" + (f" --only {' '.join(args.only)}" if args.only else "")
-    command += f" --seeds {args.seeds}" if args.seeds != 1 else ""
+    command = "python -m benchmarks" + (f" --seeds {args.seeds}" if args.seeds != 1 else "")
+    if args.merge and args.only:
+        command += f", then rungs {', '.join(args.only)} again with the code of the commit that adds these results"
+    elif args.only:
+        command += f" --only {' '.join(args.only)}"
     meta = {"command": command, "python": platform.python_version(), "machine": platform.machine(),
             "cpus": _cpus(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}  # fmt: skip
     (args.out / "results.json").write_text(json.dumps({"meta": meta, "runs": results}, indent=2) + "\n")

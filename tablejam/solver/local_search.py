@@ -456,6 +456,7 @@ class SearchResult:
     iterations: int
     evaluations: int  # moves evaluated: the measure of work that does not depend on the machine
     seconds: float
+    valid_at: float | None  # perf_counter() when a valid seating was first seen (to a chunk), if ever
 
 
 def local_search(
@@ -485,6 +486,7 @@ def local_search(
     tabu = np.zeros((*state.table_of.shape, problem.tables), dtype=np.int64)
     best_table_of = state.table_of.copy()
     tenure = max(2, min(10, problem.people // 8))
+    valid_at = time.perf_counter() if v == 0 else None
     while True:
         evaluations = status[EVALS] + chunk
         status[EVAL_LIMIT] = evaluations if max_evaluations is None else min(evaluations, max_evaluations)
@@ -495,6 +497,8 @@ def local_search(
         _search(state.seat, state.rules, state.fixed, state.capacity, state.minimum, tabu, best_table_of, status,
                 iterations, seed, tenure)  # fmt: skip
         valid = status[BEST_V] == 0
+        if valid and valid_at is None:
+            valid_at = time.perf_counter()
         if (
             time.perf_counter() - started >= seconds
             or (stop_when_valid and valid)
@@ -507,7 +511,7 @@ def local_search(
     best = _seating_from_tables(best_table_of, problem.tables)
     return SearchResult(
         best, int(status[BEST_V]), int(status[BEST_O]), int(status[ITERATION]), int(status[EVALS]),
-        time.perf_counter() - started,
+        time.perf_counter() - started, valid_at,
     )  # fmt: skip
 
 

@@ -71,7 +71,7 @@ def solve(
         search = local_search(problem, seating, seed=run.settings.seed, patience=patience, target=target,
                               **run.budget(share))  # fmt: skip
         seating = search.seating
-        run.offer(problem, seating, "feasible", "local-search")
+        run.offer(problem, seating, "feasible", "local-search", search.valid_at)
 
     if fits and not run.reached_bound():
         # A short full CP-SAT run first: small or over-constrained instances are proven optimal
@@ -145,7 +145,7 @@ def _alternate(
         search = local_search(problem, seating, seed=run.settings.seed + turn, target=target,
                               **run.budget(run.left() * 0.5))  # fmt: skip
         seating = search.seating
-        run.offer(problem, seating, "feasible", "local-search")
+        run.offer(problem, seating, "feasible", "local-search", search.valid_at)
     return seating
 
 
@@ -189,7 +189,9 @@ class _Run:
             least_violations=self.least_violations if self.best is None else None,
         )
 
-    def offer(self, problem: Problem, seating: IndexSeating, status: Status, engine: str) -> None:
+    def offer(
+        self, problem: Problem, seating: IndexSeating, status: Status, engine: str, found_at: float | None = None
+    ) -> None:
         """Keep `seating` if it is valid and better than the best so far."""
         report = check(problem.instance, problem.to_ids(seating))
         if not report.valid or report.stats is None:
@@ -199,7 +201,7 @@ class _Run:
         if objective > self.bound + 1e-6:
             raise InternalError(f"bound {self.bound} is below the objective {objective} of a valid schedule")
         if self.first_valid_s is None:
-            self.first_valid_s = round(time.perf_counter() - self.started, 3)
+            self.first_valid_s = round((found_at or time.perf_counter()) - self.started, 3)
         if self.best is None or objective > self.best[3] or (objective == self.best[3] and status == "optimal"):
             self.best = (seating, status, engine, objective)
             self.problem = problem
