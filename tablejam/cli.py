@@ -93,7 +93,7 @@ def solve(
     from tablejam.solver import solve as solve_instance  # the solver imports ortools: only when solving
 
     instance = load_instance(instance_path)
-    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed, log=log)
+    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
     logger = (lambda line: click.echo(line, err=True)) if log else None
     schedule = solve_instance(instance, settings, log=logger)
 

@@ -11,7 +11,6 @@ class SolverSettings(BaseModel):
     time_limit: float = Field(default=30.0, gt=0, description="Wall-clock limit for the whole solve, seconds.")
     workers: int = Field(default=2, ge=1, le=64, description="Parallel search workers.")
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Random seed; one worker + same seed = same schedule.")
-    log: bool = Field(default=False, description="Print CP-SAT's search log on stderr.")
     cp_sat: dict[str, bool | int | float | str] = Field(
         default_factory=dict,
         description="Raw CP-SAT parameters (escape hatch), e.g. {linearization_level = 2}.",
