@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn
@@ -95,7 +98,8 @@ def solve(
     instance = load_instance(instance_path)
     settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
     logger = (lambda line: click.echo(line, err=True)) if log else None
-    schedule = solve_instance(instance, settings, log=logger)
+    with _stop_on_signals() as stop:
+        schedule = solve_instance(instance, settings, log=logger, stop=stop)
 
     if output is not None:
         as_json = fmt == "json" or Path(output).suffix.lower() == ".json"
@@ -106,6 +110,22 @@ def solve(
     else:
         click.echo(schedule_text(instance, schedule), nl=False)
     sys.exit(_exit_code(schedule))
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """SIGINT and SIGTERM end the solve promptly; the best schedule so far is still written whole."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _exit_code(schedule: Schedule) -> int:

@@ -84,6 +84,8 @@ def status_line(schedule: Schedule) -> str:
         parts.append(f"gap {schedule.gap:.2%}")
     if schedule.stats is not None:
         parts.append(f"{schedule.stats.repeat_meetings} repeats")
+    if schedule.solver is not None and schedule.solver.interrupted:
+        parts.append("interrupted")
     return ", ".join(parts)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -258,3 +260,31 @@ def test_as_a_subprocess_stdout_holds_only_json(tiny: Path) -> None:
     document = json.loads(completed.stdout)
     assert (document["status"], document["objective"], document["bound"]) == ("optimal", 14, 14)
     assert "CP-SAT" in completed.stderr  # the search log went to stderr, not stdout
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_mid_solve_returns_the_best_schedule_so_far(tmp_path: Path, sig: signal.Signals) -> None:
+    """Another program stops a long solve: tablejam ends promptly and still writes a whole, valid document."""
+    from tablejam.generate import business_event
+
+    instance = tmp_path / "event.json"
+    instance.write_text(business_event(90, 15, 6, 4, seed=7, hosts=2, absent_share=0.05).model_dump_json())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tablejam.cli", "solve", str(instance), "--format", "json", "--time-limit", "120"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(6)  # imports, loading the compiled search, and a valid schedule (found in well under a second)
+    process.send_signal(sig)
+    started = time.perf_counter()
+    stdout, stderr = process.communicate(timeout=30)
+    assert time.perf_counter() - started < 5, "the solve should end within seconds of the signal"
+    assert process.returncode == 0, stderr
+    document = json.loads(stdout)
+    assert document["status"] == "feasible"
+    assert document["solver"]["interrupted"] is True
+    assert document["solver"]["time_s"] < 60
+    schedule = tmp_path / "plan.json"
+    schedule.write_text(stdout)
+    assert run("check", str(instance), str(schedule)).exit_code == 0

@@ -8,6 +8,7 @@ pairs x rounds x tables in clauses but only pairs x rounds in variables.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -254,9 +255,12 @@ class SeatingModel:
         time_limit: float,
         log: Callable[[str], None] | None = None,
         known_bound: float | None = None,
+        stop: threading.Event | None = None,
     ) -> Outcome:
         """Search for at most `time_limit` seconds; stop early once a schedule reaches `known_bound`
-        (a bound proven elsewhere: as a constraint it would slow down the search for a first schedule)."""
+        (a bound proven elsewhere: as a constraint it would slow down the search for a first schedule)
+        or when `stop` is set (by a signal handler: CP-SAT runs in a thread so that the main thread,
+        where Python handles signals, stays free to notice)."""
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.max_time_in_seconds = max(0.01, time_limit)
@@ -275,7 +279,15 @@ class SeatingModel:
             solver.log_callback = log
         started = time.perf_counter()
         target = None if known_bound is None else math.floor(known_bound * self.problem.scale + 1e-6)
-        status = solver.solve(self.model, _StopAtBound(target))
+        statuses: list[cp_model.CpSolverStatus] = []
+        worker = threading.Thread(target=lambda: statuses.append(solver.solve(self.model, _StopAtBound(target))))
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.05)
+            if stop is not None and stop.is_set():
+                solver.stop_search()
+        worker.join()
+        status = statuses[0]
         seconds = time.perf_counter() - started
         if status == cp_model.MODEL_INVALID:
             raise InternalError(f"invalid CP-SAT model: {self.model.validate()}")

@@ -12,6 +12,7 @@ is re-optimised under the instance's own rules.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -157,6 +158,7 @@ def large_neighbourhood_search(
     target: int | None = None,
     step_seconds: float = 2.0,
     max_steps: int | None = None,
+    stop: threading.Event | None = None,
 ) -> LnsResult:
     """Re-seat neighbourhoods with CP-SAT until the deadline, the target or `max_steps` is reached."""
     current = [list(map(list, tables)) for tables in seating]
@@ -165,7 +167,7 @@ def large_neighbourhood_search(
     while time.perf_counter() < deadline - 0.05:
         if target is not None and best.violations == 0 and best.objective >= target:
             break
-        if max_steps is not None and steps >= max_steps:
+        if (max_steps is not None and steps >= max_steps) or (stop is not None and stop.is_set()):
             break
         repair = best.violations > 0
         hood = _choose(problem, current, rng, repair)
@@ -175,7 +177,7 @@ def large_neighbourhood_search(
         budget = step_seconds if max_steps is not None else min(step_seconds, deadline - time.perf_counter())
         if budget <= 0.05:
             break
-        outcome = model.solve(settings, budget)
+        outcome = model.solve(settings, budget, stop=stop)
         steps += 1
         if outcome.seating is None:
             continue

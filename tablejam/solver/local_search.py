@@ -17,6 +17,7 @@ allowed); a stall triggers a few random swaps.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -469,6 +470,7 @@ def local_search(
     max_iterations: int | None = None,
     max_evaluations: int | None = None,
     target: int | None = None,
+    stop: threading.Event | None = None,
     chunk: int = 100_000,
 ) -> SearchResult:
     """Improve `start` for at most `seconds`; return the best seating seen (fewest violations, then objective).
@@ -506,6 +508,7 @@ def local_search(
             or (max_iterations is not None and status[ITERATION] >= max_iterations)
             or (max_evaluations is not None and status[EVALS] >= max_evaluations)
             or (target is not None and valid and status[BEST_O] >= target)
+            or (stop is not None and stop.is_set())
         ):
             break
     best = _seating_from_tables(best_table_of, problem.tables)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from ortools import __version__ as ortools_version
 
@@ -42,6 +44,7 @@ def solve(
     instance: Instance,
     settings: SolverSettings | None = None,
     log: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> Schedule:
     """Plan the event. Always returns a Schedule: with a seating when one was found,
     otherwise with status infeasible or unknown and an explanation.
@@ -49,8 +52,9 @@ def solve(
     The phases: prechecks; a greedy start; local search; then, where the full CP-SAT model is
     small enough, CP-SAT on it (improving the incumbent and proving a bound), and otherwise
     CP-SAT on neighbourhoods (LNS) alternating with more local search. Every phase stops at the
-    deadline or as soon as a schedule reaches the proven bound."""
-    run = _Run(instance, settings or SolverSettings())
+    deadline or as soon as a schedule reaches the proven bound. Setting `stop` (from a signal
+    handler or another thread) ends the solve promptly with the best schedule found so far."""
+    run = _Run(instance, settings or SolverSettings(), stop or threading.Event())
     found = impossibilities(instance)
     if found:
         return run.no_schedule("infeasible", [item.message for item in found], "precheck")
@@ -89,7 +93,11 @@ def solve(
             _alternate(problem, run.best_seating() or seating, run, target, until_valid=False)
 
     if run.best is None:
-        reasons = [f"no schedule found within the time limit of {run.settings.time_limit:g} s"]
+        reasons = [
+            "interrupted before a valid schedule was found"
+            if run.stop.is_set()
+            else f"no schedule found within the time limit of {run.settings.time_limit:g} s"
+        ]
         if run.least_violations is not None:
             reasons.append(f"the best seating reached still broke {run.least_violations} rule(s) (see `validate`)")
         if not searching:
@@ -107,7 +115,7 @@ def _full_cp_sat(
     """CP-SAT on the whole model from `hint`: offers what it finds, tightens the bound, returns its status."""
     model = SeatingModel(problem)
     model.hint(hint)
-    outcome = model.solve(run.settings, min(seconds, run.left()), log, known_bound=run.bound)
+    outcome = model.solve(run.settings, min(seconds, run.left()), log, known_bound=run.bound, stop=run.stop)
     if outcome.status == "infeasible" and run.best is not None:
         raise InternalError("CP-SAT claims infeasible, yet a valid schedule was found")
     if outcome.bound is not None:
@@ -134,7 +142,7 @@ def _alternate(
         seconds = run.left() * lns_share
         lns = large_neighbourhood_search(
             problem, seating, time.perf_counter() + seconds, run.settings, rng, target,
-            step_seconds=LNS_STEP_SECONDS, max_steps=run.lns_steps(seconds),
+            step_seconds=LNS_STEP_SECONDS, max_steps=run.lns_steps(seconds), stop=run.stop,
         )  # fmt: skip
         seating = lns.seating
         run.offer(problem, seating, "feasible", "cp-sat-lns")
@@ -152,9 +160,10 @@ def _alternate(
 class _Run:
     """One solve's clock, settings, bound and best schedule so far."""
 
-    def __init__(self, instance: Instance, settings: SolverSettings) -> None:
+    def __init__(self, instance: Instance, settings: SolverSettings, stop: threading.Event) -> None:
         self.instance = instance
         self.settings = settings
+        self.stop = stop
         self.started = time.perf_counter()
         self.deadline = self.started + settings.time_limit - FINISH_MARGIN_S
         self.bound = math.inf
@@ -164,14 +173,17 @@ class _Run:
         self.first_valid_s: float | None = None
 
     def left(self) -> float:
+        if self.stop.is_set():
+            return 0.0
         return max(0.0, self.deadline - time.perf_counter())
 
-    def budget(self, seconds: float) -> dict[str, float | int | None]:
+    def budget(self, seconds: float) -> dict[str, Any]:
         """Local-search budget: seconds, or with one worker a count of evaluations, so that the same
-        seed gives the same schedule (the deadline still holds as a safety)."""
+        seed gives the same schedule (the deadline still holds as a safety); and the stop signal."""
         if self.settings.workers == 1:
-            return {"seconds": self.left(), "max_evaluations": int(seconds * DETERMINISTIC_EVALUATIONS_PER_S)}
-        return {"seconds": seconds, "max_evaluations": None}
+            evaluations = int(seconds * DETERMINISTIC_EVALUATIONS_PER_S)
+            return {"seconds": self.left(), "max_evaluations": evaluations, "stop": self.stop}
+        return {"seconds": seconds, "max_evaluations": None, "stop": self.stop}
 
     def lns_steps(self, seconds: float) -> int | None:
         """With one worker, neighbourhoods are counted, not timed (each step is on CP-SAT's deterministic clock)."""
@@ -185,6 +197,7 @@ class _Run:
             time_limit_s=self.settings.time_limit,
             engine=engine,
             ortools=ortools_version,
+            interrupted=self.stop.is_set(),
             first_schedule_s=self.first_valid_s,
             least_violations=self.least_violations if self.best is None else None,
         )
