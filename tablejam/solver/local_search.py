@@ -5,12 +5,14 @@ A schedule is scored lexicographically: first the number of rule violations
 the objective. Moves act within one round: swap two participants of different
 tables, or move one participant to a table with a free seat (within minimums).
 Each move is evaluated incrementally from a pair meeting-count matrix, in
-O(table size), and the inner loop is compiled with numba (see benchmarks/ for
-the speed-up that justified the dependency).
+O(table size), and the inner loop is compiled with numba (42-66x the same code
+run as plain Python; see the README's Performance section).
 
 As in Dotú & Van Hentenryck (2005), while violations remain only participants
-involved in one are moved, the best non-tabu move is taken, and a moved
-participant stays put in that round for a few iterations. Once the schedule is
+involved in one are moved and the best non-tabu move is taken; a moved
+participant may not return to the table it left, in that round, for a few
+iterations (tabu per round, participant and table: measured better than
+freezing the participant, 3/3 against 1/3 seeds on golfer 6-3-8). Once the schedule is
 valid, random participants are offered their best valid move (sideways moves
 allowed); a stall triggers a few random swaps.
 """
