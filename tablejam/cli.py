@@ -19,7 +19,7 @@ from tablejam.check import check as check_schedule
 from tablejam.errors import InputError
 from tablejam.io import load_instance, load_schedule, write_atomic
 from tablejam.models.instance import Instance
-from tablejam.models.schedule import Schedule
+from tablejam.models.schedule import Schedule, relative_gap
 from tablejam.models.settings import SolverSettings
 from tablejam.precheck import counting_bounds, impossibilities
 from tablejam.render import check_text, schedule_text, status_line, validate_text
@@ -88,9 +88,23 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Parallel search workers.")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Random seed.")
 @click.option("--log", is_flag=True, help="Show the CP-SAT search log on stderr.")
+@click.option(
+    "--progress",
+    type=click.Choice(["none", "json"]),
+    default="none",
+    show_default=True,
+    help="json: one line per better schedule on stderr: {time_s, objective, bound, gap}.",
+)
 @_reports_input_errors
 def solve(
-    instance_path: str, output: str | None, fmt: str, time_limit: float, workers: int, seed: int, log: bool
+    instance_path: str,
+    output: str | None,
+    fmt: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    log: bool,
+    progress: str,
 ) -> None:
     """Plan INSTANCE (TOML or JSON; '-' reads standard input)."""
     from tablejam.solver import solve as solve_instance  # the solver imports ortools: only when solving
@@ -98,8 +112,9 @@ def solve(
     instance = load_instance(instance_path)
     settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
     logger = (lambda line: click.echo(line, err=True)) if log else None
+    reporter = _progress_line if progress == "json" else None
     with _stop_on_signals() as stop:
-        schedule = solve_instance(instance, settings, log=logger, stop=stop)
+        schedule = solve_instance(instance, settings, log=logger, stop=stop, progress=reporter)
 
     if output is not None:
         as_json = fmt == "json" or Path(output).suffix.lower() == ".json"
@@ -110,6 +125,11 @@ def solve(
     else:
         click.echo(schedule_text(instance, schedule), nl=False)
     sys.exit(_exit_code(schedule))
+
+
+def _progress_line(seconds: float, objective: float, bound: float) -> None:
+    gap = relative_gap(objective, bound)
+    click.echo(json.dumps({"time_s": seconds, "objective": objective, "bound": bound, "gap": gap}), err=True)
 
 
 @contextmanager

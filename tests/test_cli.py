@@ -288,3 +288,16 @@ def test_a_signal_mid_solve_returns_the_best_schedule_so_far(tmp_path: Path, sig
     schedule = tmp_path / "plan.json"
     schedule.write_text(stdout)
     assert run("check", str(instance), str(schedule)).exit_code == 0
+
+
+def test_progress_json_streams_better_schedules_on_stderr() -> None:
+    result = run("solve", str(BUSINESS_JAM), "--format", "json", "--time-limit", "6", "--progress", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert lines, "at least the first valid schedule is reported"
+    assert all(set(line) == {"time_s", "objective", "bound", "gap"} for line in lines)
+    objectives = [line["objective"] for line in lines]
+    assert objectives == sorted(set(objectives))  # each line is a better schedule
+    assert all(line["objective"] <= line["bound"] for line in lines)
+    assert objectives[-1] == document["objective"]

@@ -256,11 +256,13 @@ class SeatingModel:
         log: Callable[[str], None] | None = None,
         known_bound: float | None = None,
         stop: threading.Event | None = None,
+        on_solution: Callable[[float, float], None] | None = None,
     ) -> Outcome:
         """Search for at most `time_limit` seconds; stop early once a schedule reaches `known_bound`
         (a bound proven elsewhere: as a constraint it would slow down the search for a first schedule)
         or when `stop` is set (by a signal handler: CP-SAT runs in a thread so that the main thread,
-        where Python handles signals, stays free to notice)."""
+        where Python handles signals, stays free to notice). `on_solution(objective, bound)` hears
+        of every schedule CP-SAT finds, from CP-SAT's thread."""
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.max_time_in_seconds = max(0.01, time_limit)
@@ -280,7 +282,8 @@ class SeatingModel:
         started = time.perf_counter()
         target = None if known_bound is None else math.floor(known_bound * self.problem.scale + 1e-6)
         statuses: list[cp_model.CpSolverStatus] = []
-        worker = threading.Thread(target=lambda: statuses.append(solver.solve(self.model, _StopAtBound(target))))
+        callback = _OnSolution(target, self.problem.scale, on_solution)
+        worker = threading.Thread(target=lambda: statuses.append(solver.solve(self.model, callback)))
         worker.start()
         while worker.is_alive():
             worker.join(0.05)
@@ -301,14 +304,19 @@ class SeatingModel:
         )
 
 
-class _StopAtBound(cp_model.CpSolverSolutionCallback):
-    """Ends the search when a schedule's objective reaches a bound proven elsewhere."""
+class _OnSolution(cp_model.CpSolverSolutionCallback):
+    """Reports each improving schedule (scaled back to the instance's units), and ends the search when
+    one reaches a bound proven elsewhere."""
 
-    def __init__(self, target: int | None) -> None:
+    def __init__(self, target: int | None, scale: int, report: Callable[[float, float], None] | None) -> None:
         super().__init__()
         self.target = target
+        self.scale = scale
+        self.report = report
 
     def on_solution_callback(self) -> None:
+        if self.report is not None:
+            self.report(self.objective_value / self.scale, self.best_objective_bound / self.scale)
         if self.target is not None and self.objective_value >= self.target - 1e-9:
             self.stop_search()
 

@@ -24,6 +24,9 @@ from tablejam.solver.lns import large_neighbourhood_search
 from tablejam.solver.local_search import kernels_ready, local_search
 from tablejam.solver.problem import IndexSeating, Problem
 
+# progress(seconds since the start, objective, bound): told of every better schedule.
+Progress = Callable[[float, float, float], None]
+
 # Reserved for extracting and checking the schedule after the search stops.
 FINISH_MARGIN_S = 0.2
 # Iterations without a better seating, per participant and round, before local search hands over to CP-SAT.
@@ -45,6 +48,7 @@ def solve(
     settings: SolverSettings | None = None,
     log: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
+    progress: Progress | None = None,
 ) -> Schedule:
     """Plan the event. Always returns a Schedule: with a seating when one was found,
     otherwise with status infeasible or unknown and an explanation.
@@ -53,8 +57,9 @@ def solve(
     small enough, CP-SAT on it (improving the incumbent and proving a bound), and otherwise
     CP-SAT on neighbourhoods (LNS) alternating with more local search. Every phase stops at the
     deadline or as soon as a schedule reaches the proven bound. Setting `stop` (from a signal
-    handler or another thread) ends the solve promptly with the best schedule found so far."""
-    run = _Run(instance, settings or SolverSettings(), stop or threading.Event())
+    handler or another thread) ends the solve promptly with the best schedule found so far.
+    `progress(seconds, objective, bound)` hears of every better schedule as it is found."""
+    run = _Run(instance, settings or SolverSettings(), stop or threading.Event(), progress)
     found = impossibilities(instance)
     if found:
         return run.no_schedule("infeasible", [item.message for item in found], "precheck")
@@ -115,7 +120,9 @@ def _full_cp_sat(
     """CP-SAT on the whole model from `hint`: offers what it finds, tightens the bound, returns its status."""
     model = SeatingModel(problem)
     model.hint(hint)
-    outcome = model.solve(run.settings, min(seconds, run.left()), log, known_bound=run.bound, stop=run.stop)
+    outcome = model.solve(
+        run.settings, min(seconds, run.left()), log, known_bound=run.bound, stop=run.stop, on_solution=run.heard
+    )
     if outcome.status == "infeasible" and run.best is not None:
         raise InternalError("CP-SAT claims infeasible, yet a valid schedule was found")
     if outcome.bound is not None:
@@ -160,10 +167,14 @@ def _alternate(
 class _Run:
     """One solve's clock, settings, bound and best schedule so far."""
 
-    def __init__(self, instance: Instance, settings: SolverSettings, stop: threading.Event) -> None:
+    def __init__(
+        self, instance: Instance, settings: SolverSettings, stop: threading.Event, progress: Progress | None
+    ) -> None:
         self.instance = instance
         self.settings = settings
         self.stop = stop
+        self.progress = progress
+        self.reported = -math.inf  # best objective told to `progress`
         self.started = time.perf_counter()
         self.deadline = self.started + settings.time_limit - FINISH_MARGIN_S
         self.bound = math.inf
@@ -218,6 +229,14 @@ class _Run:
         if self.best is None or objective > self.best[3] or (objective == self.best[3] and status == "optimal"):
             self.best = (seating, status, engine, objective)
             self.problem = problem
+            self.heard(objective, self.bound)
+
+    def heard(self, objective: float, bound: float) -> None:
+        """Tell `progress` of a better objective (from any phase, or from CP-SAT's thread)."""
+        self.bound = min(self.bound, bound)
+        if self.progress is not None and objective > self.reported:
+            self.reported = objective
+            self.progress(round(time.perf_counter() - self.started, 3), objective, self.bound)
 
     def best_seating(self) -> IndexSeating | None:
         return None if self.best is None else self.best[0]
