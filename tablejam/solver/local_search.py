@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -473,6 +474,7 @@ def local_search(
     max_evaluations: int | None = None,
     target: int | None = None,
     stop: threading.Event | None = None,
+    on_valid: Callable[[int], None] | None = None,
     chunk: int = 100_000,
 ) -> SearchResult:
     """Improve `start` for at most `seconds`; return the best seating seen (fewest violations, then objective).
@@ -481,7 +483,8 @@ def local_search(
     the clock and the stopping rules are checked. With `patience`, stop once that many iterations
     brought no better seating; with `max_iterations` or `max_evaluations`, stop after that much
     work, which makes a run reproducible; with `target` (scaled objective), stop once a valid
-    seating reaches it (it is then proven optimal)."""
+    seating reaches it (it is then proven optimal). `on_valid(objective)` hears of each better
+    valid seating between chunks."""
     started = time.perf_counter()
     state = SearchState.from_seating(problem, start)
     v, o = state.score()
@@ -491,6 +494,7 @@ def local_search(
     best_table_of = state.table_of.copy()
     tenure = max(2, min(10, problem.people // 8))
     valid_at = time.perf_counter() if v == 0 else None
+    told = -(1 << 62)  # best objective passed to on_valid
     while True:
         evaluations = status[EVALS] + chunk
         status[EVAL_LIMIT] = evaluations if max_evaluations is None else min(evaluations, max_evaluations)
@@ -503,6 +507,9 @@ def local_search(
         valid = status[BEST_V] == 0
         if valid and valid_at is None:
             valid_at = time.perf_counter()
+        if valid and on_valid is not None and status[BEST_O] > told:
+            told = int(status[BEST_O])
+            on_valid(told)
         if (
             time.perf_counter() - started >= seconds
             or (stop_when_valid and valid)

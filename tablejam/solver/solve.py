@@ -65,6 +65,7 @@ def solve(
         return run.no_schedule("infeasible", [item.message for item in found], "precheck")
 
     problem = Problem.from_instance(instance)
+    run.scale, run.fairness = problem.scale, problem.fairness
     run.bound = counting_bound(problem)
     # Local search scores without fairness, so only then can it stop at the bound.
     target = math.floor(run.bound * problem.scale + 1e-6) if not problem.fairness else None
@@ -175,6 +176,8 @@ class _Run:
         self.stop = stop
         self.progress = progress
         self.reported = -math.inf  # best objective told to `progress`
+        self.scale = 1  # of local-search objectives, set once the problem is built
+        self.fairness = 0
         self.started = time.perf_counter()
         self.deadline = self.started + settings.time_limit - FINISH_MARGIN_S
         self.bound = math.inf
@@ -190,11 +193,17 @@ class _Run:
 
     def budget(self, seconds: float) -> dict[str, Any]:
         """Local-search budget: seconds, or with one worker a count of evaluations, so that the same
-        seed gives the same schedule (the deadline still holds as a safety); and the stop signal."""
+        seed gives the same schedule (the deadline still holds as a safety); the stop signal; and,
+        where its objective is the true one (no fairness term), progress reports."""
+        reports = self._heard_scaled if self.progress is not None and not self.fairness else None
+        common = {"stop": self.stop, "on_valid": reports}
         if self.settings.workers == 1:
             evaluations = int(seconds * DETERMINISTIC_EVALUATIONS_PER_S)
-            return {"seconds": self.left(), "max_evaluations": evaluations, "stop": self.stop}
-        return {"seconds": seconds, "max_evaluations": None, "stop": self.stop}
+            return {"seconds": self.left(), "max_evaluations": evaluations, **common}
+        return {"seconds": seconds, "max_evaluations": None, **common}
+
+    def _heard_scaled(self, objective: int) -> None:
+        self.heard(objective / self.scale, self.bound)
 
     def lns_steps(self, seconds: float) -> int | None:
         """With one worker, neighbourhoods are counted, not timed (each step is on CP-SAT's deterministic clock)."""
