@@ -52,10 +52,13 @@ class Variables:
 class SeatingModel:
     """CP-SAT model of one instance (or of a part of it, when some seats are fixed)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, switches: bool = False) -> None:
         self.problem = problem
         self.model = cp_model.CpModel()
         self.vars = Variables()
+        # With switches, each rule group is enforced only if its own literal is true, so that CP-SAT
+        # can name the groups behind an infeasibility (see explain.py).
+        self.switches: dict[tuple[object, ...], cp_model.IntVar] | None = {} if switches else None
         self._add_variables()
         self.add_constraints()
         self._objective = self._add_objective()
@@ -110,7 +113,8 @@ class SeatingModel:
         for r in range(problem.rounds):
             for t in range(problem.tables):
                 seated = sum(self._seats_at(r, t))
-                self.model.add_linear_constraint(seated, problem.minimum[t], problem.capacity[t])
+                limits = self.model.add_linear_constraint(seated, problem.minimum[t], problem.capacity[t])
+                limits.only_enforce_if(self._switch("table", t))
 
     def sector_caps(self) -> None:
         """At most the sector's cap of one sector at one table in one round."""
@@ -123,14 +127,15 @@ class SeatingModel:
                 for t in range(problem.tables):
                     seats = self._seats_at(r, t, members)
                     if len(seats) > cap:
-                        self.model.add(sum(seats) <= cap)
+                        self.model.add(sum(seats) <= cap).only_enforce_if(self._switch("sector", s))
 
     def apart(self) -> None:
         """Colleagues, keep-apart pairs (and, when repeats are forbidden, met-before pairs) never share a table."""
         for i, j in self.problem.apart:
+            off = [switch.Not() for switch in self._switch("apart", i, j)]
             for r in range(self.problem.rounds):
                 for t in set(self.problem.allowed[i][r]) & set(self.problem.allowed[j][r]):
-                    self.model.add_bool_or([self.vars.seat[i, r, t].Not(), self.vars.seat[j, r, t].Not()])
+                    self.model.add_bool_or([self.vars.seat[i, r, t].Not(), self.vars.seat[j, r, t].Not(), *off])
 
     def meetings_follow_seats(self) -> None:
         """meet[i, j, r] is true exactly when i and j sit at the same table in round r."""
@@ -151,10 +156,18 @@ class SeatingModel:
             meetings = self._meetings(k)
             if self.problem.forbid_repeats:
                 # met-before pairs are kept apart (see apart), so first = the one meeting, if any
-                self.model.add(self.vars.first[k] == sum(meetings))
+                self.model.add(self.vars.first[k] == sum(meetings)).only_enforce_if(self._switch("repeats"))
             elif k in self.vars.first:
                 first = self.vars.first[k]
                 self.model.add(first <= sum(meetings))
+
+    def _switch(self, *group: object) -> list[cp_model.IntVar]:
+        """The enforcement literals of a rule group: none normally; with switches, the group's own."""
+        if self.switches is None:
+            return []
+        if group not in self.switches:
+            self.switches[group] = self.model.new_bool_var(f"rule{group}")
+        return [self.switches[group]]
 
     def meetings_per_round(self) -> None:
         """Redundant: in one round a participant meets at most (largest table they may use - 1) others.

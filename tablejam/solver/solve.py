@@ -20,6 +20,7 @@ from tablejam.precheck import impossibilities
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.cpsat import SeatingModel
+from tablejam.solver.explain import conflicting_rules
 from tablejam.solver.lns import large_neighbourhood_search
 from tablejam.solver.local_search import kernels_ready, local_search
 from tablejam.solver.problem import IndexSeating, Problem
@@ -88,13 +89,13 @@ def solve(
         # or infeasible at once.
         probe = min(run.left(), max(CP_SAT_PROBE_S, 0.1 * run.settings.time_limit))
         if _full_cp_sat(problem, seating, run, probe, log) == "infeasible":
-            return run.no_schedule("infeasible", [CP_SAT_INFEASIBLE], "cp-sat")
+            return _infeasible(problem, run)
     if run.best is None and searching:
         # No valid schedule yet: neighbourhoods repair what local search could not.
         seating = _alternate(problem, seating, run, target, until_valid=fits)
     if not run.reached_bound() and run.left() > 0.1:
-        if fits:
-            _full_cp_sat(problem, run.best_seating() or seating, run, run.left(), log)
+        if fits and _full_cp_sat(problem, run.best_seating() or seating, run, run.left(), log) == "infeasible":
+            return _infeasible(problem, run)
         elif searching:
             _alternate(problem, run.best_seating() or seating, run, target, until_valid=False)
 
@@ -113,6 +114,12 @@ def solve(
             )
         return run.no_schedule("unknown", reasons, "local-search+cp-sat", run.bound)
     return run.result()
+
+
+def _infeasible(problem: Problem, run: _Run) -> Schedule:
+    """The answer when CP-SAT proved infeasibility: which rules conflict, if it can name them in time."""
+    conflict = conflicting_rules(problem, run.left())
+    return run.no_schedule("infeasible", [CP_SAT_CONFLICT, *conflict] if conflict else [CP_SAT_INFEASIBLE], "cp-sat")
 
 
 def _full_cp_sat(
@@ -265,6 +272,7 @@ class _Run:
         return _schedule(self.problem, seating, status, self.bound, self.info(engine))
 
 
+CP_SAT_CONFLICT = "CP-SAT proved that these rules cannot all hold together:"
 CP_SAT_INFEASIBLE = (
     "CP-SAT proved that no schedule satisfies every rule together; no single counting argument shows "
     "which rules conflict"
