@@ -21,7 +21,7 @@ from tablejam.io import load_instance, load_schedule, write_atomic
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule, relative_gap
 from tablejam.models.settings import SolverSettings
-from tablejam.precheck import counting_bounds, impossibilities
+from tablejam.precheck import balanced_sizes, counting_bounds, impossibilities
 from tablejam.render import check_text, schedule_text, status_line, validate_text
 
 EXIT_OK = 0
@@ -201,6 +201,11 @@ def validate(instance_path: str, fmt: str) -> None:
                     "feasible_by_counting": not found,
                     "impossibilities": [{"rule": item.rule, "message": item.message} for item in found],
                     "attendees_per_round": [len(instance.attendees(r)) for r in range(1, instance.rounds + 1)],
+                    # an even seating per round (table sizes in table order), null where none fits the limits
+                    "table_sizes_per_round": [
+                        balanced_sizes(len(instance.attendees(r)), [(t.min, t.capacity) for t in instance.table_list])
+                        for r in range(1, instance.rounds + 1)
+                    ],
                     "bounds": {
                         "max_rounds_without_repeats": bounds.max_rounds_without_repeats,
                         "max_new_encounters": bounds.max_new_encounters,

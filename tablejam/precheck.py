@@ -207,6 +207,30 @@ def counting_bounds(instance: Instance) -> Bounds:
     return Bounds(max_rounds, min(seats_pairs, all_pairs))
 
 
+def balanced_sizes(attendees: int, limits: list[tuple[int, int]]) -> list[int] | None:
+    """Table sizes for `attendees` people, each table within its (min, capacity), as even as the
+    limits allow (each extra person to the table least full for its capacity); None if impossible."""
+    sizes = [low for low, _ in limits]
+    free = attendees - sum(sizes)
+    if free < 0 or attendees > sum(cap for _, cap in limits):
+        return None
+    for _ in range(free):
+        t = min(
+            (t for t, (_, cap) in enumerate(limits) if sizes[t] < cap),
+            key=lambda t: (sizes[t] / limits[t][1], -limits[t][1], t),
+        )
+        sizes[t] += 1
+    return sizes
+
+
+def describe_sizes(sizes: list[int]) -> str:
+    """'6 tables of 6 and 2 of 5' for [6, 6, 6, 6, 6, 6, 5, 5]."""
+    counts = sorted(((size, sizes.count(size)) for size in set(sizes)), reverse=True)
+    parts = [f"{count} {'table' if count == 1 else 'tables'} of {size}" if k == 0 else f"{count} of {size}"
+             for k, (size, count) in enumerate(counts)]  # fmt: skip
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 # Above this many (table, seated-so-far, size) steps the exact count is skipped for a looser one.
 _MOST_PAIRS_WORK = 2_000_000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tablejam.check import CheckReport
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule, Stats
-from tablejam.precheck import Bounds, Impossibility
+from tablejam.precheck import Bounds, Impossibility, balanced_sizes, describe_sizes
 
 STAT_LABELS = {
     "new_encounters": "new encounters",
@@ -102,9 +102,12 @@ def check_text(report: CheckReport) -> str:
 
 def validate_text(instance: Instance, found: list[Impossibility], bounds: Bounds) -> str:
     lines = [_title(instance)]
+    limits = [(t.min, t.capacity) for t in instance.table_list]
     for number in range(1, instance.rounds + 1):
         attendees = len(instance.attendees(number))
-        lines.append(f"  round {number}: {attendees} attendees")
+        sizes = balanced_sizes(attendees, limits)
+        seating = f"e.g. {describe_sizes(sizes)}" if sizes else "cannot be seated within the table limits"
+        lines.append(f"  round {number}: {attendees} attendees, {seating}")
     seats = sum(t.capacity for t in instance.table_list)
     lines.append(f"  seats per round: {seats} (minimums add up to {sum(t.min for t in instance.table_list)})")
     lines.append(f"  most rounds possible without repeats: {bounds.max_rounds_without_repeats}")

@@ -149,6 +149,9 @@ def test_validate_reports_counts_and_bounds() -> None:
     # 48 people, largest table 6: (48 - 1) // (6 - 1) = 9 rounds at most without repeats.
     assert report["bounds"]["max_rounds_without_repeats"] == 9
     assert report["attendees_per_round"] == [46, 48, 47, 46]
+    # Tables of 5..6: extra people over the minimum of 5 go to the first tables.
+    assert report["table_sizes_per_round"] == [[6] * 6 + [5] * 2, [6] * 8, [6] * 7 + [5], [6] * 6 + [5] * 2]
+    assert "round 1: 46 attendees, e.g. 6 tables of 6 and 2 of 5" in run("validate", str(BUSINESS_JAM)).stdout
     # Tables of 5..6: 46 -> 6x6 + 2x5 = 110 pairs, 48 -> 120, 47 -> 7x6 + 5 = 115; 110+120+115+110 = 455.
     assert report["bounds"]["max_new_encounters"] == 455
     assert report["impossibilities"] == []

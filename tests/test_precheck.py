@@ -58,3 +58,24 @@ def test_more_tablemates_than_tables_forces_repeats() -> None:
         "who must come from 6 different tables of round 1, but there are only 5 tables"
     )
     assert impossibilities(golfer(6, 5, 2)) == []
+
+
+@pytest.mark.parametrize(
+    ("attendees", "limits", "expected", "words"),
+    [
+        # 46 at 8 tables of 5..6: 6 extra seats over the minimums go to the first six tables.
+        (46, [(5, 6)] * 8, [6, 6, 6, 6, 6, 6, 5, 5], "6 tables of 6 and 2 of 5"),
+        # Uneven capacities fill in proportion: 3/5 < 3/4, so the big table takes the 10th person.
+        (10, [(3, 5), (3, 4), (2, 4)], [4, 3, 3], "1 table of 4 and 2 of 3"),
+        (8, [(0, 4), (0, 4)], [4, 4], "2 tables of 4"),
+        (9, [(0, 4), (0, 4)], None, None),  # more people than seats
+        (5, [(3, 4), (3, 4)], None, None),  # fewer people than the minimums need
+    ],
+)
+def test_balanced_sizes(attendees: int, limits: list, expected: list | None, words: str | None) -> None:
+    from tablejam.precheck import balanced_sizes, describe_sizes
+
+    sizes = balanced_sizes(attendees, limits)
+    assert sizes == expected
+    if sizes is not None:
+        assert describe_sizes(sizes) == words

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+from tablejam.precheck import balanced_sizes
 from tablejam.solver.problem import IndexSeating, Problem
 
 # Penalties far above any pair value, so the greedy only breaks a rule when it must.
@@ -16,25 +17,15 @@ REPEAT_PENALTY = 10**6
 
 
 def table_sizes(problem: Problem, r: int) -> list[int]:
-    """How many to seat at each table in round r: minimums and hosts first, then the emptiest table."""
+    """How many to seat at each table in round r: as even as the minimums, hosts and capacities allow."""
     attendees = problem.attendees(r)
-    sizes = list(problem.minimum)
-    for t in range(problem.tables):
-        hosts = sum(1 for p in attendees if problem.allowed[p][r] == (t,))
-        sizes[t] = max(sizes[t], hosts)
-    free = len(attendees) - sum(sizes)
-    while free > 0:
-        open_tables = [t for t in range(problem.tables) if sizes[t] < problem.capacity[t]]
-        if not open_tables:
-            break
-        t = min(open_tables, key=lambda t: (sizes[t] / problem.capacity[t], -problem.capacity[t], t))
-        sizes[t] += 1
-        free -= 1
-    while free < 0:  # minimums exceed attendance: infeasible anyway, shrink the fullest table
-        t = max(range(problem.tables), key=lambda t: sizes[t])
-        sizes[t] -= 1
-        free += 1
-    return sizes
+    hosts = [sum(1 for p in attendees if problem.allowed[p][r] == (t,)) for t in range(problem.tables)]
+    limits = [(max(low, host), cap) for low, host, cap in zip(problem.minimum, hosts, problem.capacity, strict=True)]
+    # Without a seating that keeps the minimums (CP-SAT will prove none exists), keep the hosts at least.
+    sizes = balanced_sizes(len(attendees), limits) or balanced_sizes(
+        len(attendees), [(host, cap) for host, cap in zip(hosts, problem.capacity, strict=True)]
+    )
+    return sizes or list(problem.capacity)
 
 
 class _Round:
