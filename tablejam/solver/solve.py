@@ -136,8 +136,7 @@ def _full_cp_sat(
     if outcome.bound is not None:
         run.bound = min(run.bound, outcome.bound)
     if outcome.seating is not None:
-        _agree(problem, outcome.seating, outcome.objective)
-        run.offer(problem, outcome.seating, outcome.status, "cp-sat")  # type: ignore[arg-type]
+        run.offer(problem, outcome.seating, outcome.status, "cp-sat", claimed=outcome.objective)  # type: ignore[arg-type]
     return outcome.status
 
 
@@ -230,10 +229,19 @@ class _Run:
         )
 
     def offer(
-        self, problem: Problem, seating: IndexSeating, status: Status, engine: str, found_at: float | None = None
+        self,
+        problem: Problem,
+        seating: IndexSeating,
+        status: Status,
+        engine: str,
+        found_at: float | None = None,
+        claimed: float | None = None,
     ) -> None:
-        """Keep `seating` if it is valid and better than the best so far."""
+        """Keep `seating` if it is valid and better than the best so far. A `claimed` objective (CP-SAT's)
+        must be the checker's: a difference means the model and the rules disagree."""
         report = check(problem.instance, problem.to_ids(seating))
+        if claimed is not None and (report.stats is None or abs(report.stats.objective - claimed) > 1e-6):
+            raise InternalError(f"CP-SAT objective {claimed} differs from the checker's {report.stats}")
         if not report.valid or report.stats is None:
             self.least_violations = min(self.least_violations or len(report.violations), len(report.violations))
             return
@@ -286,13 +294,6 @@ CP_SAT_MAX_PAIR_TABLE_ROUNDS = 600_000
 
 def _cp_sat_fits(problem: Problem) -> bool:
     return len(problem.pairs) * problem.rounds * problem.tables <= CP_SAT_MAX_PAIR_TABLE_ROUNDS
-
-
-def _agree(problem: Problem, seating: IndexSeating, claimed: float | None) -> None:
-    """CP-SAT's objective must be the checker's: a difference means the model and the rules disagree."""
-    stats = check(problem.instance, problem.to_ids(seating)).stats
-    if claimed is None or stats is None or abs(stats.objective - claimed) > 1e-6:
-        raise InternalError(f"CP-SAT objective {claimed} differs from the checker's {stats and stats.objective}")
 
 
 def _schedule(problem: Problem, seating: IndexSeating, status: Status, bound: float, solver: SolverInfo) -> Schedule:
