@@ -20,6 +20,7 @@ from itertools import combinations
 
 from tablejam.models.settings import SolverSettings
 from tablejam.solver.cpsat import SeatingModel
+from tablejam.solver.local_search import SearchState
 from tablejam.solver.problem import IndexSeating, Pair, Problem
 
 
@@ -39,34 +40,9 @@ class Score:
 
 
 def score(problem: Problem, seating: IndexSeating) -> Score:
-    """Violations (repeats when forbidden, apart pairs together, sector excess) and objective, as the
-    local search counts them."""
-    meetings: Counter[tuple[int, int]] = Counter()
-    violations = 0
-    for tables in seating:
-        for seated in tables:
-            for a, b in combinations(sorted(seated), 2):
-                meetings[a, b] += 1
-            sectors = Counter(problem.sector[p] for p in seated if problem.sector[p] >= 0)
-            for s, count in sectors.items():
-                cap = problem.sector_cap[s]
-                if cap is not None and count > cap:
-                    violations += count - cap
-    objective = 0
-    pair_of = {(pair.i, pair.j): pair for pair in problem.pairs}
-    for key, count in meetings.items():
-        pair = pair_of.get(key)
-        if pair is None:  # apart (or forbidden met-before) pairs have no Pair
-            violations += count
-            continue
-        repeats = count - 1 + pair.met_before
-        if not pair.met_before:
-            objective += pair.value
-        if problem.forbid_repeats:
-            violations += repeats
-        else:
-            objective -= problem.repeat_cost * repeats
-    return Score(violations, objective)
+    """Violations (repeats when forbidden, apart pairs together, sector excess) and objective, counted
+    as the local search counts them, by the local search's own code."""
+    return Score(*SearchState.from_seating(problem, seating).score())
 
 
 def neighbourhood_problem(
