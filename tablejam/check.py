@@ -278,7 +278,7 @@ def _statistics(instance: Instance, seating: Seating, violations: list[Violation
         for pid in pair:
             new_per[pid] = new_per.get(pid, 0) + 1
 
-    weights = instance.objective
+    weights = instance.weights
     per_pair_value = sum(
         weights.new
         + weights.complementary * complementarity(*(people[pid] for pid in pair))

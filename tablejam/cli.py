@@ -17,10 +17,10 @@ import click
 from tablejam import __version__
 from tablejam.check import check as check_schedule
 from tablejam.errors import InputError
-from tablejam.io import load_instance, load_schedule, write_atomic
+from tablejam.io import load_instance, load_schedule, load_setting, write_atomic
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule, relative_gap
-from tablejam.models.settings import SolverSettings
+from tablejam.models.settings import PRESETS, Setting, SolverSettings
 from tablejam.precheck import balanced_sizes, counting_bounds, impossibilities
 from tablejam.render import check_text, schedule_text, status_line, validate_text
 
@@ -87,6 +87,13 @@ def main() -> None:
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Parallel search workers.")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--objective",
+    "objective_spec",
+    metavar="PRESET|FILE",
+    help=f"What to optimise: a preset ({', '.join(PRESETS)}) or a settings file (TOML/JSON; "
+    "`tablejam schema setting`). Options given here win over the file's solver options.",
+)
 @click.option("--log", is_flag=True, help="Show the CP-SAT search log on stderr.")
 @click.option(
     "--progress",
@@ -103,6 +110,7 @@ def solve(
     time_limit: float,
     workers: int,
     seed: int,
+    objective_spec: str | None,
     log: bool,
     progress: str,
 ) -> None:
@@ -111,10 +119,18 @@ def solve(
 
     instance = load_instance(instance_path)
     settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
+    setting_label = None
+    if objective_spec is not None:
+        setting_label, setting = load_setting(objective_spec)
+        instance = setting.apply(instance)
+        explicit = _explicit_options(click.get_current_context(), ("time_limit", "workers", "seed"))
+        settings = setting.solver_settings(settings).model_copy(update={k: v for k, v in explicit.items()})
     logger = (lambda line: click.echo(line, err=True)) if log else None
     reporter = _progress_line if progress == "json" else None
     with _stop_on_signals() as stop:
         schedule = solve_instance(instance, settings, log=logger, stop=stop, progress=reporter)
+    if setting_label is not None and schedule.solver is not None:
+        schedule.solver.setting = setting_label
 
     if output is not None:
         as_json = fmt == "json" or Path(output).suffix.lower() == ".json"
@@ -125,6 +141,15 @@ def solve(
     else:
         click.echo(schedule_text(instance, schedule), nl=False)
     sys.exit(_exit_code(schedule))
+
+
+def _explicit_options(context: click.Context, names: tuple[str, ...]) -> dict[str, Any]:
+    """The options among `names` that the user typed (not defaults)."""
+    return {
+        name: context.params[name]
+        for name in names
+        if context.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+    }
 
 
 def _progress_line(seconds: float, objective: float, bound: float) -> None:
@@ -229,11 +254,25 @@ def warmup() -> None:
 
 
 @main.command()
-@click.argument("which", type=click.Choice(["instance", "schedule"]))
+@click.argument("which", type=click.Choice(["instance", "schedule", "setting"]))
 def schema(which: str) -> None:
-    """Print the JSON Schema of the instance file or of the schedule document."""
-    model = Instance if which == "instance" else Schedule
-    click.echo(_dump(model.model_json_schema(mode="validation" if which == "instance" else "serialization")), nl=False)
+    """Print the JSON Schema of the instance file, the schedule document or a settings file (--objective)."""
+    if which == "schedule":
+        document = Schedule.model_json_schema(mode="serialization")
+    else:
+        document = (Instance if which == "instance" else Setting).model_json_schema(mode="validation")
+    click.echo(_dump(document), nl=False)
+
+
+@main.command()
+def presets() -> None:
+    """List the objective presets for --objective, each as the settings file it stands for."""
+    for name, setting in PRESETS.items():
+        click.echo(f"# {name}: {setting.description}")
+        for key, value in setting.objective.given().items():
+            shown = json.dumps(value) if isinstance(value, list) else f"{value:g}"
+            click.echo(f"objective.{key} = {shown}")
+        click.echo()
 
 
 if __name__ == "__main__":

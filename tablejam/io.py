@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from tablejam.errors import InputError
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule
+from tablejam.models.settings import PRESETS, Setting
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -31,6 +32,17 @@ def load_instance(source: str | os.PathLike[str]) -> Instance:
 def load_schedule(source: str | os.PathLike[str]) -> Schedule:
     data, where = _read_document(source)
     return parse_model(Schedule, data, where)
+
+
+def load_setting(spec: str) -> tuple[str, Setting]:
+    """A preset by name, or a settings file (TOML or JSON); returns a label for reports and the setting."""
+    if spec in PRESETS:
+        return spec, PRESETS[spec]
+    if not Path(spec).suffix:
+        names = ", ".join(PRESETS)
+        raise InputError(f"unknown objective preset '{spec}' (presets: {names}; or a .toml or .json file)", spec)
+    data, where = _read_document(spec)
+    return spec, parse_model(Setting, data, where)
 
 
 def parse_model(model: type[Model], data: Any, where: str) -> Model:

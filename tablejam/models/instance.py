@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 WEIGHT_DECIMALS = 3
@@ -124,6 +124,20 @@ class Rules(_Strict):
     )
 
 
+def _few_decimals(weight: float) -> float:
+    # The solver works in integers: weights are scaled by 10**WEIGHT_DECIMALS at most.
+    if abs(weight * 10**WEIGHT_DECIMALS - round(weight * 10**WEIGHT_DECIMALS)) > 1e-6:
+        raise ValueError(f"{weight} has more than {WEIGHT_DECIMALS} decimals")
+    if weight > 1e6:
+        raise ValueError(f"{weight} is larger than 1000000")
+    return weight
+
+
+Weight = Annotated[float, Field(ge=0), AfterValidator(_few_decimals)]
+Term = Literal["new", "complementary", "cross_sector", "repeat", "fairness"]
+TERMS: tuple[Term, ...] = ("new", "complementary", "cross_sector", "repeat", "fairness")
+
+
 class ObjectiveWeights(_Strict):
     """Weights of the objective (maximised).
 
@@ -132,25 +146,31 @@ class ObjectiveWeights(_Strict):
           - repeat * (number of repeat meetings)
           + fairness * (fewest new encounters of any attending participant)
     with c(i,j) = |offers_i & needs_j| + |offers_j & needs_i|.
+
+    With `lexicographic`, the listed terms are optimised in that order instead and the
+    numeric weights are ignored (see `Instance.weights`).
     """
 
-    new: float = Field(default=1, ge=0, description="Value of each pair meeting for the first time.")
-    complementary: float = Field(default=1, ge=0, description="Value per complementary match c(i,j) of a new pair.")
-    cross_sector: float = Field(default=0, ge=0, description="Value of a new pair from two different sectors.")
-    repeat: float = Field(default=10, ge=0, description="Cost of each repeat meeting (repeats = 'minimise').")
-    fairness: float = Field(
-        default=0, ge=0, description="Value per new encounter of the participant who gets the fewest."
+    new: Weight = Field(default=1, description="Value of each pair meeting for the first time.")
+    complementary: Weight = Field(default=1, description="Value per complementary match c(i,j) of a new pair.")
+    cross_sector: Weight = Field(default=0, description="Value of a new pair from two different sectors.")
+    repeat: Weight = Field(default=10, description="Cost of each repeat meeting (repeats = 'minimise').")
+    fairness: Weight = Field(default=0, description="Value per new encounter of the participant who gets the fewest.")
+
+    lexicographic: list[Term] | None = Field(
+        default=None,
+        min_length=1,
+        description="Optimise these terms in this order instead of the weighted sum: first the most of the first "
+        "term (the fewest, for 'repeat'), then of the next without losing any of the first, and so on. "
+        "Terms: new, complementary, cross_sector, repeat, fairness. Unlisted terms count nothing.",
     )
 
-    @field_validator("new", "complementary", "cross_sector", "repeat", "fairness")
+    @field_validator("lexicographic")
     @classmethod
-    def _few_decimals(cls, weight: float) -> float:
-        # The solver works in integers: weights are scaled by 10**WEIGHT_DECIMALS at most.
-        if abs(weight * 10**WEIGHT_DECIMALS - round(weight * 10**WEIGHT_DECIMALS)) > 1e-6:
-            raise ValueError(f"{weight} has more than {WEIGHT_DECIMALS} decimals")
-        if weight > 1e6:
-            raise ValueError(f"{weight} is larger than 1000000")
-        return weight
+    def _each_term_once(cls, terms: list[Term] | None) -> list[Term] | None:
+        if terms is not None and len(set(terms)) < len(terms):
+            raise ValueError(f"lists a term twice: {terms}")
+        return terms
 
 
 def _table_form(value: Any) -> str:
@@ -221,8 +241,51 @@ class Instance(_Strict):
         return frozenset(pairs)
 
     @cached_property
+    def weights(self) -> ObjectiveWeights:
+        """The weights every component scores with.
+
+        A lexicographic order becomes weights in which one unit of a term outweighs the most
+        that all later terms together could ever change (their ranges below), so comparing two
+        schedules by this weighted sum is exactly comparing them lexicographically - and the
+        local search, CP-SAT, the bound and the checker need no second mechanism.
+        """
+        order = self.objective.lexicographic
+        if order is None:
+            return self.objective
+        ranges = _term_ranges(self)
+        weights = dict.fromkeys(TERMS, 0)
+        later_range = 0
+        for term in reversed(order):
+            weights[term] = later_range + 1
+            later_range += weights[term] * ranges[term]
+        # Derived weights may exceed the cap on typed-in weights; they are integers by construction.
+        return ObjectiveWeights.model_construct(**weights, lexicographic=list(order))
+
+    @cached_property
     def met_before_pairs(self) -> frozenset[frozenset[str]]:
         return frozenset(frozenset(pair) for pair in self.rules.met_before)
+
+
+def _term_ranges(instance: Instance) -> dict[str, int]:
+    """How far each objective term can differ between two schedules, by simple counting."""
+    people = instance.participants
+    meetings = instance.rounds * sum(t.capacity * (t.capacity - 1) // 2 for t in instance.table_list)
+    all_pairs = len(people) * (len(people) - 1) // 2
+    by_sector: dict[str, int] = {}
+    for person in people:
+        if person.sector:
+            by_sector[person.sector] = by_sector.get(person.sector, 0) + 1
+    with_sector = sum(by_sector.values())
+    cross_pairs = with_sector * (with_sector - 1) // 2 - sum(k * (k - 1) // 2 for k in by_sector.values())
+    complementary = sum(complementarity(a, b) for k, a in enumerate(people) for b in people[k + 1 :])
+    most_seats = max(t.capacity for t in instance.table_list)
+    return {
+        "new": min(meetings, all_pairs),
+        "complementary": complementary,
+        "cross_sector": min(meetings, cross_pairs),
+        "repeat": meetings,
+        "fairness": min(len(people) - 1, instance.rounds * (most_seats - 1)),
+    }
 
 
 def complementarity(a: Participant, b: Participant) -> int:

@@ -50,6 +50,9 @@ class SolverInfo(_Document):
     time_limit_s: float | None = Field(default=None, description="Time limit given.")
     engine: str = Field(default="", description="What found the returned schedule.")
     ortools: str = Field(default="", description="OR-Tools version.")
+    setting: str | None = Field(
+        default=None, description="The objective setting applied to the instance (a preset name or a file)."
+    )
     interrupted: bool = Field(default=False, description="Stopped early by a signal (SIGINT or SIGTERM).")
     first_schedule_s: float | None = Field(
         default=None, description="Seconds until the first valid schedule was found (the rest improved it)."

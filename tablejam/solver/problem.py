@@ -55,7 +55,7 @@ class Problem:
         sector_names = sorted({p.sector for p in people if p.sector})
         sector_id = {name: k for k, name in enumerate(sector_names)}
         scale = 10**WEIGHT_DECIMALS
-        weights = instance.objective
+        weights = instance.weights
         new_w, comp_w, cross_w = (round(w * scale) for w in (weights.new, weights.complementary, weights.cross_sector))
         # Divide out common powers of ten so the numbers CP-SAT sees stay small.
         all_weights = [new_w, comp_w, cross_w, round(weights.repeat * scale), round(weights.fairness * scale)]
