@@ -224,7 +224,7 @@ def validate(instance_path: str, fmt: str) -> None:
                 {
                     "valid": True,
                     "feasible_by_counting": not found,
-                    "impossibilities": [{"rule": item.rule, "message": item.message} for item in found],
+                    "impossibilities": [item.model_dump(exclude={"source"}) for item in found],
                     "attendees_per_round": [len(instance.attendees(r)) for r in range(1, instance.rounds + 1)],
                     # an even seating per round (table sizes in table order), null where none fits the limits
                     "table_sizes_per_round": [

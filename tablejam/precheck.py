@@ -9,19 +9,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 from tablejam.models.instance import Instance, Participant
+from tablejam.models.schedule import Reason
 
 
-@dataclass(frozen=True)
-class Impossibility:
-    rule: str
-    message: str
+def _impossible(rule: str, message: str, **data: Any) -> Reason:
+    return Reason(rule=rule, message=message, source="precheck", **data)
 
 
-def impossibilities(instance: Instance) -> list[Impossibility]:
+def impossibilities(instance: Instance) -> list[Reason]:
     """Reasons, found by counting, why no schedule can satisfy every rule (empty: none found)."""
-    found: list[Impossibility] = []
+    found: list[Reason] = []
     for number in range(1, instance.rounds + 1):
         found += _seat_counts(instance, number)
         found += _sector_room(instance, number)
@@ -31,7 +31,7 @@ def impossibilities(instance: Instance) -> list[Impossibility]:
     return found
 
 
-def _second_round_spread(instance: Instance) -> list[Impossibility]:
+def _second_round_spread(instance: Instance) -> list[Reason]:
     """Without repeats, tablemates of one round come from different tables of every other round they attend.
 
     If c people attend rounds a and b, some table of round b seats at least ceil(c / tables) of them;
@@ -45,17 +45,19 @@ def _second_round_spread(instance: Instance) -> list[Impossibility]:
             crowd = -(-both // tables)
             if crowd > tables:
                 return [
-                    Impossibility(
+                    _impossible(
                         "repeat",
                         f"{both} people attend rounds {a} and {b}, so some table in round {b} seats at least "
                         f"{crowd} of them, who must come from {crowd} different tables of round {a}, "
                         f"but there are only {tables} tables",
+                        rounds=[a, b],
+                        counts={"attendees": both, "crowd": crowd, "tables": tables},
                     )
                 ]
     return []
 
 
-def _seat_counts(instance: Instance, number: int) -> list[Impossibility]:
+def _seat_counts(instance: Instance, number: int) -> list[Reason]:
     """Attendees of a round fit between the tables' minimums and capacities, hosts included."""
     found = []
     attendees = instance.attendees(number)
@@ -63,17 +65,21 @@ def _seat_counts(instance: Instance, number: int) -> list[Impossibility]:
     minimum = sum(t.min for t in instance.table_list)
     if len(attendees) > seats:
         found.append(
-            Impossibility(
+            _impossible(
                 "capacity",
                 f"round {number} has {len(attendees)} attendees but only {seats} seats "
                 f"at {len(instance.table_list)} tables",
+                rounds=[number],
+                counts={"attendees": len(attendees), "seats": seats, "tables": len(instance.table_list)},
             )
         )
     if len(attendees) < minimum:
         found.append(
-            Impossibility(
+            _impossible(
                 "minimum",
                 f"round {number} has {len(attendees)} attendees but the table minimums add up to {minimum}",
+                rounds=[number],
+                counts={"attendees": len(attendees), "minimums": minimum},
             )
         )
     hosts_at: dict[str, list[str]] = defaultdict(list)
@@ -84,16 +90,20 @@ def _seat_counts(instance: Instance, number: int) -> list[Impossibility]:
         hosts = hosts_at.get(table.id, [])
         if len(hosts) > table.capacity:
             found.append(
-                Impossibility(
+                _impossible(
                     "capacity",
                     f"round {number}: table '{table.id}' has {len(hosts)} hosts ({', '.join(hosts)}) "
                     f"but capacity {table.capacity}",
+                    rounds=[number],
+                    tables=[table.id],
+                    participants=hosts,
+                    counts={"hosts": len(hosts), "capacity": table.capacity},
                 )
             )
     return found
 
 
-def _sector_room(instance: Instance, number: int) -> list[Impossibility]:
+def _sector_room(instance: Instance, number: int) -> list[Reason]:
     """A capped sector's attendees fit at the tables, at most `cap` per table (hosts stay put)."""
     found = []
     members: dict[str, list[Participant]] = defaultdict(list)
@@ -107,10 +117,13 @@ def _sector_room(instance: Instance, number: int) -> list[Impossibility]:
         room = sum(min(cap, t.capacity) for t in instance.table_list)
         if len(people) > room:
             found.append(
-                Impossibility(
+                _impossible(
                     "sector-cap",
                     f"sector '{sector}' has {len(people)} attendees in round {number} but at most {cap} "
                     f"per table and {len(instance.table_list)} tables ({room} places)",
+                    rounds=[number],
+                    sector=sector,
+                    counts={"attendees": len(people), "cap": cap, "tables": len(instance.table_list), "places": room},
                 )
             )
         hosts_at: dict[str, list[str]] = defaultdict(list)
@@ -120,16 +133,21 @@ def _sector_room(instance: Instance, number: int) -> list[Impossibility]:
         for table_id, hosts in sorted(hosts_at.items()):
             if len(hosts) > cap:
                 found.append(
-                    Impossibility(
+                    _impossible(
                         "sector-cap",
                         f"round {number}: table '{table_id}' is hosted by {len(hosts)} participants of sector "
                         f"'{sector}' ({', '.join(hosts)}) but the cap is {cap}",
+                        rounds=[number],
+                        tables=[table_id],
+                        participants=hosts,
+                        sector=sector,
+                        counts={"hosts": len(hosts), "cap": cap},
                     )
                 )
     return found
 
 
-def _company_room(instance: Instance, number: int) -> list[Impossibility]:
+def _company_room(instance: Instance, number: int) -> list[Reason]:
     """Colleagues kept apart need a table each."""
     if instance.rules.colleagues != "apart":
         return []
@@ -139,17 +157,21 @@ def _company_room(instance: Instance, number: int) -> list[Impossibility]:
             members[person.company].append(person.id)
     tables = len(instance.table_list)
     return [
-        Impossibility(
+        _impossible(
             "colleagues",
             f"company '{company}' has {len(people)} attendees in round {number} who must sit apart, "
             f"but there are only {tables} tables",
+            rounds=[number],
+            participants=people,
+            company=company,
+            counts={"attendees": len(people), "tables": tables},
         )
         for company, people in sorted(members.items())
         if len(people) > tables
     ]
 
 
-def _host_conflicts(instance: Instance) -> list[Impossibility]:
+def _host_conflicts(instance: Instance) -> list[Reason]:
     """Two hosts of one table meet in every round both attend: that must be allowed."""
     found = []
     hosts_of: dict[str, list[Participant]] = defaultdict(list)
@@ -162,29 +184,33 @@ def _host_conflicts(instance: Instance) -> list[Impossibility]:
             if not shared:
                 continue
             pair = frozenset((a.id, b.id))
+            where: dict[str, Any] = {"rounds": shared[:1], "tables": [table_id], "participants": [a.id, b.id]}
             if pair in instance.apart_pairs:
                 found.append(
-                    Impossibility(
+                    _impossible(
                         "keep-apart" if pair in instance.keep_apart_pairs else "colleagues",
                         f"{a.id} and {b.id} both host table '{table_id}' in round {shared[0]} but must be kept apart",
+                        **where,
                     )
                 )
             if instance.rules.repeats != "forbid":
                 continue
             if pair in instance.met_before_pairs:
                 found.append(
-                    Impossibility(
+                    _impossible(
                         "repeat",
                         f"{a.id} and {b.id} both host table '{table_id}' in round {shared[0]} "
                         f"but met before and repeats are forbidden",
+                        **where,
                     )
                 )
             elif len(shared) > 1:
                 found.append(
-                    Impossibility(
+                    _impossible(
                         "repeat",
                         f"{a.id} and {b.id} both host table '{table_id}' in rounds {shared[0]} and {shared[1]}: "
                         f"they meet twice but repeats are forbidden",
+                        **{**where, "rounds": shared[:2]},
                     )
                 )
     return found

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tablejam.check import CheckReport
 from tablejam.models.instance import Instance
-from tablejam.models.schedule import Schedule, Stats
-from tablejam.precheck import Bounds, Impossibility, balanced_sizes, describe_sizes
+from tablejam.models.schedule import Reason, Schedule, Stats
+from tablejam.precheck import Bounds, balanced_sizes, describe_sizes
 
 STAT_LABELS = {
     "new_encounters": "new encounters",
@@ -100,7 +100,7 @@ def check_text(report: CheckReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def validate_text(instance: Instance, found: list[Impossibility], bounds: Bounds) -> str:
+def validate_text(instance: Instance, found: list[Reason], bounds: Bounds) -> str:
     lines = [_title(instance)]
     limits = [(t.min, t.capacity) for t in instance.table_list]
     for number in range(1, instance.rounds + 1):

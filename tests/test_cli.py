@@ -124,6 +124,17 @@ def test_infeasible_exits_3_with_the_reason(tmp_path: Path) -> None:
         "round 1 has 4 attendees but only 2 seats at 2 tables",
         "round 2 has 4 attendees but only 2 seats at 2 tables",
     ]
+    assert document["reasons"][1] == {
+        "rule": "capacity",
+        "message": "round 2 has 4 attendees but only 2 seats at 2 tables",
+        "source": "precheck",
+        "rounds": [2],
+        "tables": [],
+        "participants": [],
+        "sector": None,
+        "company": None,
+        "counts": {"attendees": 4, "seats": 2, "tables": 2},
+    }
     validated = run("validate", str(path))
     assert validated.exit_code == 3
     assert "[capacity] round 1 has 4 attendees but only 2 seats at 2 tables" in validated.stdout

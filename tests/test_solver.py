@@ -71,6 +71,14 @@ def test_cp_sat_names_the_conflicting_rule_when_counting_cannot() -> None:
         "table 'T3' seats between 3 and 3 in every round",
         "no pair meets twice (rules.repeats = 'forbid')",
     ]
+    # The same reasons as data, without the introducing line.
+    assert [(r.rule, r.source, r.tables) for r in schedule.reasons] == [
+        ("table", "cp-sat", ["T1"]),
+        ("table", "cp-sat", ["T2"]),
+        ("table", "cp-sat", ["T3"]),
+        ("repeat", "cp-sat", []),
+    ]
+    assert schedule.reasons[0].counts == {"min": 3, "capacity": 3}
 
 
 def test_too_few_seats_is_infeasible_with_the_reason() -> None:
@@ -101,6 +109,8 @@ def test_two_hosts_of_one_table_cannot_avoid_repeats() -> None:
     assert schedule.explanation == [
         "h1 and h2 both host table 'T1' in rounds 1 and 2: they meet twice but repeats are forbidden"
     ]
+    (reason,) = schedule.reasons
+    assert (reason.rule, reason.rounds, reason.tables, reason.participants) == ("repeat", [1, 2], ["T1"], ["h1", "h2"])
 
 
 def test_sector_cap_mixes_every_table() -> None:
@@ -119,6 +129,9 @@ def test_sector_larger_than_its_room_is_infeasible() -> None:
     assert schedule.explanation == [
         "sector 'finance' has 3 attendees in round 1 but at most 1 per table and 2 tables (2 places)"
     ]
+    (reason,) = schedule.reasons
+    assert (reason.rule, reason.source, reason.rounds, reason.sector) == ("sector-cap", "precheck", [1], "finance")
+    assert reason.counts == {"attendees": 3, "cap": 1, "tables": 2, "places": 2}
 
 
 def test_colleagues_sit_apart_unless_allowed() -> None:
@@ -249,6 +262,10 @@ def test_time_limit_is_honoured_and_best_schedule_returned() -> None:
     assert schedule.status == "unknown"
     assert schedule.bound is not None
     assert "time limit" in schedule.explanation[0]
+    assert schedule.reasons[0].rule == "time-limit" and schedule.reasons[0].counts == {"time_limit_s": 1.0}
+    # The search says how close it came: the fewest broken rules of any seating it reached.
+    assert schedule.reasons[1].rule == "violations"
+    assert schedule.reasons[1].counts["violations"] == schedule.solver.least_violations
 
 
 @pytest.mark.parametrize("groups,size,weeks", [(5, 3, 7), (4, 4, 5)])

@@ -64,6 +64,29 @@ class SolverInfo(_Document):
     )
 
 
+class Reason(_Document):
+    """One reason why no schedule exists or was found, as data; `message` says it in words."""
+
+    rule: str = Field(
+        description="What the reason is about: capacity, minimum, sector-cap, colleagues, keep-apart, repeat, "
+        "table (a table's seat limits), time-limit, interrupted, violations, compile."
+    )
+    message: str = Field(description="The reason in the instance's own words.")
+    source: Literal["precheck", "cp-sat", "search"] = Field(
+        description="precheck: found by counting; cp-sat: a set of rule groups CP-SAT proved cannot hold together; "
+        "search: why the search ended without a schedule."
+    )
+    rounds: list[int] = Field(default_factory=list, description="Rounds concerned (1-based).")
+    tables: list[str] = Field(default_factory=list, description="Table ids concerned.")
+    participants: list[str] = Field(default_factory=list, description="Participant ids concerned.")
+    sector: str | None = Field(default=None, description="Sector concerned.")
+    company: str | None = Field(default=None, description="Company concerned.")
+    counts: dict[str, float] = Field(
+        default_factory=dict,
+        description="The figures behind the reason, e.g. {attendees: 10, cap: 1, tables: 8, places: 8}.",
+    )
+
+
 class Schedule(_Document):
     """A solved (or attempted) plan. `rounds` is empty when no schedule was found."""
 
@@ -81,7 +104,10 @@ class Schedule(_Document):
     stats: Stats | None = Field(default=None, description="Statistics, null without a schedule.")
     solver: SolverInfo | None = Field(default=None, description="How the schedule was found.")
     explanation: list[str] = Field(
-        default_factory=list, description="Why no schedule exists (infeasible) or was found (unknown)."
+        default_factory=list, description="Why no schedule exists (infeasible) or was found (unknown), in words."
+    )
+    reasons: list[Reason] = Field(
+        default_factory=list, description="The same reasons as `explanation`, one each, as data."
     )
 
     def seating(self) -> list[dict[str, list[str]]]:

@@ -3,13 +3,16 @@ hold together (sufficient_assumptions_for_infeasibility over one switch per grou
 
 from __future__ import annotations
 
+from typing import Any
+
 from ortools.sat.python import cp_model
 
+from tablejam.models.schedule import Reason
 from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.problem import Problem
 
 
-def conflicting_rules(problem: Problem, seconds: float) -> list[str]:
+def conflicting_rules(problem: Problem, seconds: float) -> list[Reason]:
     """Rule groups that together admit no schedule (attendance, hosts and one seat per round always
     hold); empty when CP-SAT cannot tell within `seconds`."""
     seating = SeatingModel(problem, switches=True)
@@ -25,23 +28,31 @@ def conflicting_rules(problem: Problem, seconds: float) -> list[str]:
     return [_describe(problem, group) for group, switch in switches.items() if switch.index in core]
 
 
-def _describe(problem: Problem, group: tuple[object, ...]) -> str:
+def _describe(problem: Problem, group: tuple[object, ...]) -> Reason:
     instance = problem.instance
     kind = group[0]
     if kind == "table":
         table = instance.table_list[int(group[1])]  # type: ignore[call-overload]
-        return f"table '{table.id}' seats between {table.min} and {table.capacity} in every round"
+        message = f"table '{table.id}' seats between {table.min} and {table.capacity} in every round"
+        return _conflict("table", message, tables=[table.id], counts={"min": table.min, "capacity": table.capacity})
     if kind == "sector":
-        name = problem.sector_names[int(group[1])]  # type: ignore[call-overload]
-        return f"at most {problem.sector_cap[int(group[1])]} of sector '{name}' per table"  # type: ignore[call-overload]
+        sector = int(group[1])  # type: ignore[call-overload]
+        name, cap = problem.sector_names[sector], problem.sector_cap[sector]
+        return _conflict("sector-cap", f"at most {cap} of sector '{name}' per table", sector=name, counts={"cap": cap})
     if kind == "repeats":
-        return "no pair meets twice (rules.repeats = 'forbid')"
+        return _conflict("repeat", "no pair meets twice (rules.repeats = 'forbid')")
     a, b = (instance.participants[int(k)] for k in group[1:])  # type: ignore[call-overload]
     pair = frozenset((a.id, b.id))
+    company = None
     if pair in instance.keep_apart_pairs:
-        why = "rules.keep_apart"
+        rule, why = "keep-apart", "rules.keep_apart"
     elif instance.rules.colleagues == "apart" and instance.colleagues(a, b):
-        why = f"colleagues at '{a.company}'"
+        rule, why, company = "colleagues", f"colleagues at '{a.company}'", a.company
     else:
-        why = "they met before and repeats are forbidden"
-    return f"{a.id} and {b.id} never share a table ({why})"
+        rule, why = "repeat", "they met before and repeats are forbidden"
+    message = f"{a.id} and {b.id} never share a table ({why})"
+    return _conflict(rule, message, participants=[a.id, b.id], company=company)
+
+
+def _conflict(rule: str, message: str, **data: Any) -> Reason:
+    return Reason(rule=rule, message=message, source="cp-sat", **data)

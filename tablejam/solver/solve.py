@@ -14,7 +14,7 @@ from ortools import __version__ as ortools_version
 from tablejam.check import check
 from tablejam.errors import InternalError
 from tablejam.models.instance import Instance
-from tablejam.models.schedule import RoundSeating, Schedule, SolverInfo, Status, TableSeating, relative_gap
+from tablejam.models.schedule import Reason, RoundSeating, Schedule, SolverInfo, Status, TableSeating, relative_gap
 from tablejam.models.settings import SolverSettings
 from tablejam.precheck import impossibilities
 from tablejam.solver.bounds import counting_bound
@@ -63,7 +63,7 @@ def solve(
     run = _Run(instance, settings or SolverSettings(), stop or threading.Event(), progress)
     found = impossibilities(instance)
     if found:
-        return run.no_schedule("infeasible", [item.message for item in found], "precheck")
+        return run.no_schedule("infeasible", found, "precheck")
 
     problem = Problem.from_instance(instance)
     run.scale, run.fairness = problem.scale, problem.fairness
@@ -100,26 +100,37 @@ def solve(
             _alternate(problem, run.best_seating() or seating, run, target, until_valid=False)
 
     if run.best is None:
-        reasons = [
-            "interrupted before a valid schedule was found"
-            if run.stop.is_set()
-            else f"no schedule found within the time limit of {run.settings.time_limit:g} s"
-        ]
+        if run.stop.is_set():
+            reasons = [_ended("interrupted", "interrupted before a valid schedule was found")]
+        else:
+            limit = run.settings.time_limit
+            message = f"no schedule found within the time limit of {limit:g} s"
+            reasons = [_ended("time-limit", message, counts={"time_limit_s": limit})]
         if run.least_violations is not None:
-            reasons.append(f"the best seating reached still broke {run.least_violations} rule(s) (see `validate`)")
+            message = f"the best seating reached still broke {run.least_violations} rule(s) (see `validate`)"
+            reasons.append(_ended("violations", message, counts={"violations": run.least_violations}))
         if not searching:
-            reasons.append(
+            message = (
                 f"local search was skipped: it compiles once per installation (up to {COMPILE_SECONDS} s), "
                 "more than the time limit left; run `tablejam warmup` once"
             )
+            reasons.append(_ended("compile", message))
         return run.no_schedule("unknown", reasons, "local-search+cp-sat", run.bound)
     return run.result()
+
+
+def _ended(rule: str, message: str, **data: Any) -> Reason:
+    return Reason(rule=rule, message=message, source="search", **data)
 
 
 def _infeasible(problem: Problem, run: _Run) -> Schedule:
     """The answer when CP-SAT proved infeasibility: which rules conflict, if it can name them in time."""
     conflict = conflicting_rules(problem, run.left())
-    return run.no_schedule("infeasible", [CP_SAT_CONFLICT, *conflict] if conflict else [CP_SAT_INFEASIBLE], "cp-sat")
+    if conflict:
+        return run.no_schedule("infeasible", conflict, "cp-sat", preface=CP_SAT_CONFLICT)
+    return run.no_schedule(
+        "infeasible", [Reason(rule="unexplained", message=CP_SAT_INFEASIBLE, source="cp-sat")], "cp-sat"
+    )
 
 
 def _full_cp_sat(
@@ -268,10 +279,15 @@ class _Run:
     def reached_bound(self) -> bool:
         return self.best is not None and self.best[3] >= self.bound - 1e-9
 
-    def no_schedule(self, status: Status, reasons: list[str], engine: str, bound: float | None = None) -> Schedule:
+    def no_schedule(
+        self, status: Status, reasons: list[Reason], engine: str, bound: float | None = None, preface: str | None = None
+    ) -> Schedule:
+        """No schedule: the reasons as data, and in words (after `preface`, which introduces them)."""
+        explanation = [preface] if preface else []
+        explanation += [reason.message for reason in reasons]
         return Schedule(
-            instance=self.instance.name, status=status, rounds=[], bound=bound, explanation=reasons,
-            solver=self.info(engine),
+            instance=self.instance.name, status=status, rounds=[], bound=bound, explanation=explanation,
+            reasons=reasons, solver=self.info(engine),
         )  # fmt: skip
 
     def result(self) -> Schedule:
