@@ -97,10 +97,11 @@ def main() -> None:
 @click.option("--log", is_flag=True, help="Show the CP-SAT search log on stderr.")
 @click.option(
     "--progress",
-    type=click.Choice(["none", "json"]),
-    default="none",
+    type=click.Choice(["auto", "live", "json", "none"]),
+    default="auto",
     show_default=True,
-    help="json: one line per better schedule on stderr: {time_s, objective, bound, gap}.",
+    help="live: a line on stderr with elapsed time, best objective, bound and gap (auto: live when stdout "
+    "and stderr are both terminals); json: one line per better schedule on stderr: {time_s, objective, bound, gap}.",
 )
 @_reports_input_errors
 def solve(
@@ -126,8 +127,7 @@ def solve(
         explicit = _explicit_options(click.get_current_context(), ("time_limit", "workers", "seed"))
         settings = setting.solver_settings(settings).model_copy(update={k: v for k, v in explicit.items()})
     logger = (lambda line: click.echo(line, err=True)) if log else None
-    reporter = _progress_line if progress == "json" else None
-    with _stop_on_signals() as stop:
+    with _stop_on_signals() as stop, _progress_reporter(progress, settings.time_limit, log) as reporter:
         schedule = solve_instance(instance, settings, log=logger, stop=stop, progress=reporter)
     if setting_label is not None and schedule.solver is not None:
         schedule.solver.setting = setting_label
@@ -150,6 +150,26 @@ def _explicit_options(context: click.Context, names: tuple[str, ...]) -> dict[st
         for name in names
         if context.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
     }
+
+
+@contextmanager
+def _progress_reporter(
+    progress: str, time_limit: float, log: bool
+) -> Iterator[Callable[[float, float, float], None] | None]:
+    """What hears of better schedules: a JSON line each, the live line for people, or nothing."""
+    if progress == "json":
+        yield _progress_line
+        return
+    wanted = progress == "live" or (progress == "auto" and sys.stdout.isatty() and sys.stderr.isatty() and not log)
+    if not wanted:
+        yield None
+        return
+    from rich.console import Console
+
+    from tablejam.live import LiveLine
+
+    with LiveLine(Console(stderr=True), time_limit) as line:
+        yield line.improved
 
 
 def _progress_line(seconds: float, objective: float, bound: float) -> None:

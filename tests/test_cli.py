@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -315,3 +316,39 @@ def test_progress_json_streams_better_schedules_on_stderr() -> None:
     assert objectives == sorted(set(objectives))  # each line is a better schedule
     assert all(line["objective"] <= line["bound"] for line in lines)
     assert objectives[-1] == document["objective"]
+
+
+def _run_on_a_terminal(args: list[str], seconds: float) -> str:
+    """Run tablejam with stdout and stderr on a pseudo-terminal, as a person would; return what it showed."""
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"}
+    process = subprocess.Popen([sys.executable, "-m", "tablejam.cli", *args], stdout=terminal, stderr=terminal, env=env)
+    os.close(terminal)
+    shown = b""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the process ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(timeout=30)
+    os.close(controller)
+    return shown.decode("utf-8", "replace")
+
+
+def test_live_line_on_a_terminal_only(tiny: Path) -> None:
+    shown = _run_on_a_terminal(["solve", str(BUSINESS_JAM), "--time-limit", "3"], seconds=60)
+    # The line is redrawn while solving: elapsed time against the limit, then best, bound and gap.
+    assert "s of 3 s" in shown
+    assert re.search(r"best \d+\s+bound \d+\s+gap \d+\.\d%", shown)
+    assert "status" in shown  # the plan itself still follows
+    # Not a terminal (as here, through CliRunner): not a trace of it.
+    result = run("solve", str(tiny), "--time-limit", "2")
+    assert result.exit_code == 0
+    assert "gap" not in result.stderr and "solving" not in result.stderr
