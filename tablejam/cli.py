@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -262,6 +263,100 @@ def validate(instance_path: str, fmt: str) -> None:
     else:
         click.echo(validate_text(instance, found, bounds), nl=False)
     sys.exit(EXIT_INFEASIBLE if found else EXIT_OK)
+
+
+@main.command()
+@click.argument("instance_paths", metavar="INSTANCE...", nargs=-1, required=True)
+@click.option(
+    "--setting",
+    "setting_specs",
+    multiple=True,
+    metavar="NAME=PRESET|FILE",
+    help="A setting to compare (repeat the option); a bare preset name is named after itself. Default: every preset.",
+)
+@click.option("--seeds", type=click.IntRange(1, 1000), default=3, show_default=True, help="Seeds 1..N per setting.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds per run.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Search workers per run (1: reproducible).",
+)
+@click.option("--jobs", type=click.IntRange(1, 1024), default=None, help="Runs at a time (default: one per CPU).")
+@click.option("--dask", metavar="ADDRESS|local", help="Run on a Dask cluster (scheduler address, or 'local').")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="One row per run: .csv or .json.")
+@click.option(
+    "--plot", "plot_path", type=click.Path(dir_okay=False), help="Box plots of the settings side by side (.png)."
+)
+@_reports_input_errors
+def compare(
+    instance_paths: tuple[str, ...],
+    setting_specs: tuple[str, ...],
+    seeds: int,
+    time_limit: float,
+    workers: int,
+    jobs: int | None,
+    dask: str | None,
+    output: str | None,
+    plot_path: str | None,
+) -> None:
+    """Solve every INSTANCE under every setting with every seed; print a summary per setting.
+
+    Options typed here (time limit, workers) win over a settings file's solver options.
+    """
+    from tablejam import compare as comparing
+
+    for path, suffixes in ((output, (".csv", ".json")), (plot_path, (".png",))):
+        if path is not None and Path(path).suffix.lower() not in suffixes:
+            raise InputError(f"expected a file ending in {' or '.join(suffixes)}", path)
+    instances = {_run_name(path, instance_paths): load_instance(path) for path in instance_paths}
+    settings = dict(_named_setting(spec) for spec in setting_specs or PRESETS)
+    explicit = _explicit_options(click.get_current_context(), ("time_limit", "workers"))
+    base = SolverSettings(time_limit=time_limit, workers=workers)
+
+    def applied(name: str, instance: Instance) -> tuple[Instance, SolverSettings]:
+        setting = settings[name]
+        return setting.apply(instance), setting.solver_settings(base).model_copy(update=explicit)
+
+    tasks = comparing.plan_tasks(instances, applied, settings, seeds)
+    jobs = jobs or os.cpu_count() or 1
+    rows = []
+    for row in comparing.run_tasks(tasks, jobs, dask):
+        rows.append(row)
+        figure = "no schedule" if row["objective"] is None else f"objective {row['objective']:g}, gap {row['gap']:.2%}"
+        click.echo(f"[{len(rows)}/{len(tasks)}] {row['instance']} / {row['setting']} / seed {row['seed']}: "
+                   f"{row['status']}, {figure}", err=True)  # fmt: skip
+    rows = comparing.ordered(rows, tasks)
+    click.echo(comparing.summary_text(comparing.summary(rows)), nl=False)
+    if output is not None:
+        as_csv = Path(output).suffix.lower() == ".csv"
+        write_atomic(output, comparing.rows_csv(rows) if as_csv else comparing.rows_json(rows))
+        click.echo(f"wrote {output}", err=True)
+    if plot_path is not None:
+        comparing.plot(rows, plot_path)
+        click.echo(f"wrote {plot_path}", err=True)
+
+
+def _run_name(path: str, all_paths: tuple[str, ...]) -> str:
+    """The file's stem, or its whole path where two instances share a stem."""
+    stem = Path(path).stem
+    return stem if sum(Path(other).stem == stem for other in all_paths) == 1 else path
+
+
+def _named_setting(spec: str) -> tuple[str, Setting]:
+    name, _, source = spec.partition("=")
+    if not source:
+        name, source = spec, spec
+    if not name:
+        raise InputError(f"a setting needs a name before '=' (got '{spec}')", "--setting")
+    return name, load_setting(source)[1]
 
 
 @main.command()

@@ -142,7 +142,7 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
     """Write a whole file or nothing: a temporary file in the same folder, renamed into place."""
     target = Path(path)
     try:
@@ -151,8 +151,9 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     except OSError as error:
         raise InputError(f"cannot write: {error.strerror}", str(target)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)

@@ -1,0 +1,103 @@
+"""`tablejam compare`: every instance x setting x seed, on local processes and on a Dask cluster."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tablejam.cli import main
+from tests.test_objective import _two_pairs_or_a_trio
+
+# The 4-person instance of test_objective: a trio {3 new pairs, one complementary pair (c = 2)} or
+# two pairs {2 new pairs, both complementary (c = 4)}.
+# max-new (new = 1): the trio, objective 3; its members meet 2 people, the one alone 0 (spread 2).
+# complementary (new = 1, complementary = 5): the pairs, 2 + 5 * 4 = 22; everyone meets 1 (spread 0).
+EXPECTED = {
+    "max-new": {"new_encounters": "3", "complementary_matches": "2", "min_new_per_participant": "0",
+                "new_per_participant_spread": "2", "objective": "3.0", "status": "optimal", "valid": "True"},
+    "comp": {"new_encounters": "2", "complementary_matches": "4", "min_new_per_participant": "1",
+             "new_per_participant_spread": "0", "objective": "22.0", "status": "optimal", "valid": "True"},
+}  # fmt: skip
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.json"
+    path.write_text(_two_pairs_or_a_trio().model_dump_json())
+    return path
+
+
+def _compare(tiny: Path, tmp_path: Path, *extra: str):
+    return CliRunner().invoke(
+        main,
+        ["compare", str(tiny), "--setting", "max-new", "--setting", "comp=complementary", "--seeds", "2",
+         "--time-limit", "3", "-o", str(tmp_path / "runs.csv"), *extra],
+    )  # fmt: skip
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_compare_on_local_processes_writes_rows_summary_and_plot(tiny: Path, tmp_path: Path) -> None:
+    result = _compare(tiny, tmp_path, "--jobs", "2", "--plot", str(tmp_path / "plot.png"))
+    assert result.exit_code == 0, result.stderr
+    rows = _rows(tmp_path / "runs.csv")
+    # 1 instance x 2 settings x 2 seeds, in that order whatever order the runs finished in.
+    assert [(r["instance"], r["setting"], r["seed"]) for r in rows] == [
+        ("tiny", "max-new", "1"), ("tiny", "max-new", "2"), ("tiny", "comp", "1"), ("tiny", "comp", "2")
+    ]  # fmt: skip
+    for row in rows:
+        assert {key: row[key] for key in EXPECTED[row["setting"]]} == EXPECTED[row["setting"]]
+        assert row["gap"] == "0.0" and row["repeat_meetings"] == "0"
+    # The summary on stdout: one line per setting with its means.
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:5] == ["instance", "setting", "runs", "new", "encounters"]
+    assert lines[1].split()[:6] == ["tiny", "max-new", "2/2", "3", "2", "0"]
+    assert lines[2].split()[:6] == ["tiny", "comp", "2/2", "2", "4", "0"]
+    assert result.stderr.count("optimal") == 4  # a line per finished run
+    png = (tmp_path / "plot.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000  # five panels of box plots, not an empty canvas
+
+
+def test_compare_json_keeps_each_persons_count(tiny: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["compare", str(tiny), "--setting", "comp=complementary", "--seeds", "1", "--time-limit", "3",
+               "--jobs", "1", "-o", str(tmp_path / "runs.json")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    document = json.loads((tmp_path / "runs.json").read_text())
+    assert document["format"] == "tablejam.compare/1"
+    (run,) = document["runs"]
+    assert sorted(run["new_per_participant"]) == [1, 1, 1, 1]
+    assert (run["objective"], run["bound"], run["valid"]) == (22.0, 22.0, True)
+
+
+def test_compare_on_a_local_dask_cluster_gives_the_same_rows(tiny: Path, tmp_path: Path) -> None:
+    result = _compare(tiny, tmp_path, "--dask", "local", "--jobs", "2")
+    assert result.exit_code == 0, result.stderr
+    rows = _rows(tmp_path / "runs.csv")
+    assert len(rows) == 4
+    for row in rows:
+        assert {key: row[key] for key in EXPECTED[row["setting"]]} == EXPECTED[row["setting"]]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--setting", "fairest"], "unknown objective preset 'fairest'"),
+        (["--setting", "=fair"], "a setting needs a name before '='"),
+        (["-o", "runs.xlsx"], "runs.xlsx: expected a file ending in .csv or .json"),
+        (["--plot", "plot.svg"], "plot.svg: expected a file ending in .png"),
+    ],
+)
+def test_compare_bad_options_exit_2(tiny: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["compare", str(tiny), *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
