@@ -253,28 +253,72 @@ def test_check_rejects_a_schedule_without_seating(tiny: Path, tmp_path: Path) ->
     assert "holds no seating" in result.stderr
 
 
+def _tablejam(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """tablejam as another program runs it: a real process, text in and out."""
+    command = [sys.executable, "-m", "tablejam.cli", *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
+
+
+def _schedule_schema() -> dict:
+    return json.loads(_tablejam("schema", "schedule").stdout)
+
+
 def test_as_a_subprocess_stdout_holds_only_json(tiny: Path) -> None:
-    """Exactly as another program calls it: a real process, JSON on stdin, JSON out, the exit code."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "tablejam.cli", "solve", "-", "--format", "json", "--time-limit", "5", "--log"],
-        # Tables of 3 and 2: the two at the small table meet one person each, so with fairness 10 the
-        # best is 3 + 1 pairs + 10 x 1 = 14. Counting alone allows 2 new each (24); CP-SAT proves 14.
-        input=json.dumps(
-            {
-                "rounds": 1,
-                "tables": [{"id": "big", "capacity": 3}, {"id": "small", "capacity": 2}],
-                "participants": [{"id": x} for x in "abcde"],
-                "objective": {"fairness": 10},
-            }
-        ),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """Exactly as another program calls it: JSON on stdin, JSON out, every field checked, the exit code."""
+    import jsonschema
+
+    # Tables of 3 and 2: the two at the small table meet one person each, so with fairness 10 the
+    # best is 3 + 1 pairs + 10 x 1 = 14. Counting alone allows 2 new each (24); CP-SAT proves 14.
+    instance = {
+        "name": "five",
+        "rounds": 1,
+        "tables": [{"id": "big", "capacity": 3}, {"id": "small", "capacity": 2}],
+        "participants": [{"id": x} for x in "abcde"],
+        "objective": {"fairness": 10},
+    }
+    completed = _tablejam("solve", "-", "--format", "json", "--time-limit", "5", "--seed", "3", "--log",
+                          stdin=json.dumps(instance))  # fmt: skip
     assert completed.returncode == 0, completed.stderr
-    document = json.loads(completed.stdout)
-    assert (document["status"], document["objective"], document["bound"]) == ("optimal", 14, 14)
+    document = json.loads(completed.stdout)  # fails if anything but the document were on stdout
+    jsonschema.validate(document, _schedule_schema())
+    assert set(document) == {"format", "instance", "status", "objective", "bound", "gap", "rounds", "stats",
+                             "solver", "explanation", "reasons"}  # fmt: skip
+    assert (document["format"], document["instance"]) == ("tablejam.schedule/1", "five")
+    assert (document["status"], document["objective"], document["bound"], document["gap"]) == ("optimal", 14, 14, 0)
+    (seated,) = document["rounds"]
+    assert seated["round"] == 1
+    assert {t["table"]: len(t["participants"]) for t in seated["tables"]} == {"big": 3, "small": 2}
+    assert sorted(p for t in seated["tables"] for p in t["participants"]) == list("abcde")
+    assert document["stats"] == {
+        "new_encounters": 4, "repeat_meetings": 0, "complementary_matches": 0, "cross_sector_encounters": 0,
+        "min_new_per_participant": 1, "max_new_per_participant": 2, "mean_new_per_participant": 1.6,
+        "meetings": 4, "objective": 14.0,
+    }  # fmt: skip
+    solver = document["solver"]
+    assert (solver["seed"], solver["workers"], solver["time_limit_s"]) == (3, 2, 5.0)
+    assert (solver["interrupted"], solver["setting"], solver["least_violations"]) == (False, None, None)
+    assert solver["engine"] and solver["ortools"]
+    assert 0 <= solver["first_schedule_s"] <= solver["time_s"] < 5
+    assert (document["explanation"], document["reasons"]) == ([], [])
     assert "CP-SAT" in completed.stderr  # the search log went to stderr, not stdout
+
+
+def test_as_a_subprocess_errors_and_infeasibility_have_their_exit_codes() -> None:
+    bad = _tablejam("solve", "-", "--format", "json", stdin='{"rounds": 0, "tables": {"count": 1, "capacity": 2}}')
+    assert bad.returncode == 2
+    error = json.loads(bad.stdout)["error"]
+    assert (error["code"], error["where"]) == (2, "<stdin>")
+    assert "rounds: Input should be greater than or equal to 1 (got 0)" in error["message"]
+    assert "participants: required field is missing" in error["message"]
+    assert "Traceback" not in bad.stderr and bad.stderr.startswith("error: <stdin>: invalid content")
+
+    full = {"rounds": 1, "tables": {"count": 1, "capacity": 2}, "participants": [{"id": x} for x in "abc"]}
+    infeasible = _tablejam("solve", "-", "--format", "json", stdin=json.dumps(full))
+    assert infeasible.returncode == 3
+    document = json.loads(infeasible.stdout)
+    assert (document["status"], document["rounds"], document["objective"]) == ("infeasible", [], None)
+    assert document["explanation"] == ["round 1 has 3 attendees but only 2 seats at 1 tables"]
+    assert document["reasons"][0]["counts"] == {"attendees": 3, "seats": 2, "tables": 1}
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -297,6 +341,9 @@ def test_a_signal_mid_solve_returns_the_best_schedule_so_far(tmp_path: Path, sig
     assert time.perf_counter() - started < 5, "the solve should end within seconds of the signal"
     assert process.returncode == 0, stderr
     document = json.loads(stdout)
+    import jsonschema
+
+    jsonschema.validate(document, _schedule_schema())
     assert document["status"] == "feasible"
     assert document["solver"]["interrupted"] is True
     assert document["solver"]["time_s"] < 60
