@@ -23,7 +23,7 @@ from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule, relative_gap
 from tablejam.models.settings import PRESETS, Setting, SolverSettings
 from tablejam.precheck import balanced_sizes, counting_bounds, impossibilities
-from tablejam.render import check_text, schedule_text, status_line, validate_text
+from tablejam.render import check_text, replan_text, schedule_text, status_line, validate_text
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -132,15 +132,21 @@ def solve(
         schedule = solve_instance(instance, settings, log=logger, stop=stop, progress=reporter)
     if setting_label is not None and schedule.solver is not None:
         schedule.solver.setting = setting_label
+    _emit(instance, schedule, output, fmt, schedule_text)
 
+
+def _emit(
+    instance: Instance, schedule: Schedule, output: str | None, fmt: str, text: Callable[[Instance, Schedule], str]
+) -> NoReturn:
+    """The schedule to `output` (JSON for .json, text otherwise) or to stdout; exit with its code."""
     if output is not None:
         as_json = fmt == "json" or Path(output).suffix.lower() == ".json"
-        write_atomic(output, _dump(schedule.model_dump()) if as_json else schedule_text(instance, schedule))
+        write_atomic(output, _dump(schedule.model_dump()) if as_json else text(instance, schedule))
         click.echo(f"{status_line(schedule)}; wrote {output}", err=True)
     elif fmt == "json":
         click.echo(_dump(schedule.model_dump()), nl=False)
     else:
-        click.echo(schedule_text(instance, schedule), nl=False)
+        click.echo(text(instance, schedule), nl=False)
     sys.exit(_exit_code(schedule))
 
 
@@ -357,6 +363,73 @@ def _named_setting(spec: str) -> tuple[str, Setting]:
     if not name:
         raise InputError(f"a setting needs a name before '=' (got '{spec}')", "--setting")
     return name, load_setting(source)[1]
+
+
+@main.command()
+@click.argument("instance_path", metavar="INSTANCE")
+@click.argument("schedule_path", metavar="SCHEDULE")
+@click.option("--after-round", type=int, required=True, help="Rounds 1..K happened as printed and stay as they are.")
+@click.option(
+    "--absent", "absent", multiple=True, metavar="ID", help="Not there from round K+1 on (repeatable, or ID,ID)."
+)
+@click.option(
+    "--arrive",
+    "arrive",
+    multiple=True,
+    metavar="ID",
+    help="There from round K+1 on: a participant who was absent, or a new one with this id (repeatable, or ID,ID).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the new schedule (JSON for .json, text otherwise)."
+)
+@click.option(
+    "--instance-out",
+    type=click.Path(dir_okay=False),
+    help="Write the changed event (JSON), to check the new schedule or to re-plan again later.",
+)
+@FORMAT
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
+              help="Seconds for the whole re-plan.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Parallel search workers.")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Random seed.")
+@_reports_input_errors
+def replan(
+    instance_path: str,
+    schedule_path: str,
+    after_round: int,
+    absent: tuple[str, ...],
+    arrive: tuple[str, ...],
+    output: str | None,
+    instance_out: str | None,
+    fmt: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+) -> None:
+    """Re-plan the rest of an event on the day: rounds 1..K stay as in SCHEDULE, the others are solved again
+    for the new attendance, moving as few people from their printed tables as the best score allows."""
+    from tablejam.models.instance import Participant
+    from tablejam.replan import Change
+    from tablejam.solver.replan import replan as replan_event
+
+    instance = load_instance(instance_path)
+    printed = load_schedule(schedule_path)
+    known = instance.participant_index
+    arrivals = [instance.participants[known[pid]] if pid in known else Participant(id=pid) for pid in _ids(arrive)]
+    change = Change(after_round=after_round, absent=tuple(_ids(absent)), arrivals=tuple(arrivals))
+    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
+    if instance_out is not None and Path(instance_out).suffix.lower() != ".json":
+        raise InputError("expected a file ending in .json", instance_out)
+    with _stop_on_signals() as stop:
+        event, schedule = replan_event(instance, printed, change, settings, stop=stop)
+    if instance_out is not None:
+        write_atomic(instance_out, event.model_dump_json(indent=2, exclude_defaults=True) + "\n")
+    _emit(event, schedule, output, fmt, replan_text)
+
+
+def _ids(values: tuple[str, ...]) -> list[str]:
+    """Ids given as repeated options and/or comma-separated, in order, each once."""
+    return list(dict.fromkeys(part.strip() for value in values for part in value.split(",") if part.strip()))
 
 
 @main.command()

@@ -125,3 +125,37 @@ def validate_text(instance: Instance, found: list[Reason], bounds: Bounds) -> st
         lines.append("")
         lines.append("no impossibility found by counting")
     return "\n".join(lines) + "\n"
+
+
+def replan_text(event: Instance, schedule: Schedule) -> str:
+    """The new plan, then what changed: who moves in which round, and the statistics before and after."""
+    changes = schedule.replanned
+    text = schedule_text(event, schedule)
+    if changes is None:
+        return text
+    people = {p.id: p.label for p in event.participants}
+    lines = ["", f"Re-planned after round {changes.after_round}"]
+    if changes.absent:
+        lines.append(f"  absent from round {changes.after_round + 1}: {_names(changes.absent, people)}")
+    if changes.arrived:
+        lines.append(f"  arriving for round {changes.after_round + 1}: {_names(changes.arrived, people)}")
+    by_round: dict[int, list[str]] = {}
+    for move in changes.moves:
+        by_round.setdefault(move.round, []).append(f"{people[move.participant]} {move.from_table} -> {move.to_table}")
+    for number in range(changes.after_round + 1, event.rounds + 1):
+        moved = by_round.get(number, [])
+        lines.append(
+            f"  round {number}: " + (f"{len(moved)} move(s): " + ", ".join(moved) if moved else "nobody moves")
+        )
+    if changes.before is not None and schedule.stats is not None:
+        width = max(len(label) for label in STAT_LABELS.values())
+        lines += ["", f"{'':<{width}}  {'printed':>9}  {'re-planned':>10}"]
+        before, after = changes.before.model_dump(), schedule.stats.model_dump()
+        lines += [
+            f"{STAT_LABELS[name]:<{width}}  {_number(before[name]):>9}  {_number(after[name]):>10}" for name in after
+        ]
+    return text + "\n".join(lines) + "\n"
+
+
+def _names(ids: list[str], people: dict[str, str]) -> str:
+    return ", ".join(people.get(pid, pid) for pid in ids)

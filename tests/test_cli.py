@@ -282,7 +282,7 @@ def test_as_a_subprocess_stdout_holds_only_json(tiny: Path) -> None:
     document = json.loads(completed.stdout)  # fails if anything but the document were on stdout
     jsonschema.validate(document, _schedule_schema())
     assert set(document) == {"format", "instance", "status", "objective", "bound", "gap", "rounds", "stats",
-                             "solver", "explanation", "reasons"}  # fmt: skip
+                             "solver", "explanation", "reasons", "replanned"}  # fmt: skip
     assert (document["format"], document["instance"]) == ("tablejam.schedule/1", "five")
     assert (document["status"], document["objective"], document["bound"], document["gap"]) == ("optimal", 14, 14, 0)
     (seated,) = document["rounds"]
@@ -299,7 +299,7 @@ def test_as_a_subprocess_stdout_holds_only_json(tiny: Path) -> None:
     assert (solver["interrupted"], solver["setting"], solver["least_violations"]) == (False, None, None)
     assert solver["engine"] and solver["ortools"]
     assert 0 <= solver["first_schedule_s"] <= solver["time_s"] < 5
-    assert (document["explanation"], document["reasons"]) == ([], [])
+    assert (document["explanation"], document["reasons"], document["replanned"]) == ([], [], None)
     assert "CP-SAT" in completed.stderr  # the search log went to stderr, not stdout
 
 

@@ -87,6 +87,23 @@ class Reason(_Document):
     )
 
 
+class Move(_Document):
+    participant: str = Field(description="Participant id.")
+    round: int = Field(ge=1, description="Round (1-based).")
+    from_table: str = Field(description="Table in the printed schedule.")
+    to_table: str = Field(description="Table in the new schedule.")
+
+
+class Replanned(_Document):
+    """How a schedule was re-planned from a printed one (`tablejam replan`)."""
+
+    after_round: int = Field(ge=0, description="Rounds 1..after_round were kept exactly as printed.")
+    absent: list[str] = Field(default_factory=list, description="Participants absent from the next round on.")
+    arrived: list[str] = Field(default_factory=list, description="Participants attending from the next round on.")
+    moves: list[Move] = Field(default_factory=list, description="Who sits elsewhere than printed, round by round.")
+    before: Stats | None = Field(default=None, description="Statistics of the printed schedule, as planned.")
+
+
 class Schedule(_Document):
     """A solved (or attempted) plan. `rounds` is empty when no schedule was found."""
 
@@ -108,6 +125,9 @@ class Schedule(_Document):
     )
     reasons: list[Reason] = Field(
         default_factory=list, description="The same reasons as `explanation`, one each, as data."
+    )
+    replanned: Replanned | None = Field(
+        default=None, description="Set by `tablejam replan`: what changed against the printed schedule."
     )
 
     def seating(self) -> list[dict[str, list[str]]]:

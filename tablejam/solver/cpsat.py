@@ -52,8 +52,10 @@ class Variables:
 class SeatingModel:
     """CP-SAT model of one instance (or of a part of it, when some seats are fixed)."""
 
-    def __init__(self, problem: Problem, switches: bool = False) -> None:
+    def __init__(self, problem: Problem, switches: bool = False, symmetry: bool = True) -> None:
+        """`symmetry=False` leaves table labels free, for objectives that care which table is which."""
         self.problem = problem
+        self.symmetry = symmetry
         self.model = cp_model.CpModel()
         self.vars = Variables()
         # With switches, each rule group is enforced only if its own literal is true, so that CP-SAT
@@ -98,7 +100,8 @@ class SeatingModel:
         self.meetings_follow_seats()
         self.repeats()
         self.meetings_per_round()
-        self.table_symmetry()
+        if self.symmetry:
+            self.table_symmetry()
 
     def one_seat_per_round(self) -> None:
         """Each attending participant sits at exactly one table per round (hosts: their own)."""
@@ -223,6 +226,13 @@ class SeatingModel:
         self.model.maximize(objective)
         return objective
 
+    def prefer_seats(self, preferred: dict[tuple[int, int], int], at_least: int) -> None:
+        """Instead: keep the score at `at_least` (scaled) or more, and seat as many (p, r) at `preferred`
+        tables as possible (re-planning: move as few people as possible)."""
+        self.model.add(self._objective >= at_least)
+        seat = self.vars.seat
+        self.model.maximize(sum(seat[p, r, t] for (p, r), t in preferred.items() if (p, r, t) in seat))
+
     def _fewest_new(self) -> cp_model.IntVar:
         problem = self.problem
         new_of: dict[int, list[cp_model.IntVar]] = {p: [] for p in range(problem.people)}
@@ -241,7 +251,8 @@ class SeatingModel:
     def hint(self, seating: IndexSeating) -> None:
         """Hint a full schedule: seats, meetings and first meetings, so the hint is complete."""
         self.model.clear_hints()
-        seating = canonical_tables(self.problem, seating)
+        if self.symmetry:
+            seating = canonical_tables(self.problem, seating)
         table_of = {(p, r): t for r, tables in enumerate(seating) for t, seated in enumerate(tables) for p in seated}
         for (p, r, t), var in self.vars.seat.items():
             self.model.add_hint(var, table_of.get((p, r)) == t)

@@ -50,9 +50,13 @@ def solve(
     log: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
     progress: Progress | None = None,
+    start: Callable[[Problem], IndexSeating] | None = None,
 ) -> Schedule:
     """Plan the event. Always returns a Schedule: with a seating when one was found,
     otherwise with status infeasible or unknown and an explanation.
+
+    `start` builds the first seating instead of the greedy construction (every attendee seated once
+    per round at an allowed table, table sizes within their limits; other rules may still be broken).
 
     The phases: prechecks; a greedy start; local search; then, where the full CP-SAT model is
     small enough, CP-SAT on it (improving the incumbent and proving a bound), and otherwise
@@ -70,10 +74,10 @@ def solve(
     run.bound = counting_bound(problem)
     # Local search scores without fairness, so only then can it stop at the bound.
     target = math.floor(run.bound * problem.scale + 1e-6) if not problem.fairness else None
-    seating = greedy_schedule(problem, run.settings.seed)
-    run.offer(problem, seating, "feasible", "greedy")
+    seating = greedy_schedule(problem, run.settings.seed) if start is None else start(problem)
+    run.offer(problem, seating, "feasible", "greedy" if start is None else "start")
 
-    fits = _cp_sat_fits(problem)
+    fits = cp_sat_fits(problem)
     searching = kernels_ready() or run.left() > COMPILE_SECONDS
     if searching:
         # Where CP-SAT follows, local search hands over once it stops improving.
@@ -293,7 +297,7 @@ class _Run:
     def result(self) -> Schedule:
         assert self.best is not None and self.problem is not None
         seating, status, engine, _ = self.best
-        return _schedule(self.problem, seating, status, self.bound, self.info(engine))
+        return seating_schedule(self.problem, seating, status, self.bound, self.info(engine))
 
 
 CP_SAT_CONFLICT = "CP-SAT proved that these rules cannot all hold together:"
@@ -308,11 +312,13 @@ CP_SAT_INFEASIBLE = (
 CP_SAT_MAX_PAIR_TABLE_ROUNDS = 600_000
 
 
-def _cp_sat_fits(problem: Problem) -> bool:
+def cp_sat_fits(problem: Problem) -> bool:
     return len(problem.pairs) * problem.rounds * problem.tables <= CP_SAT_MAX_PAIR_TABLE_ROUNDS
 
 
-def _schedule(problem: Problem, seating: IndexSeating, status: Status, bound: float, solver: SolverInfo) -> Schedule:
+def seating_schedule(
+    problem: Problem, seating: IndexSeating, status: Status, bound: float, solver: SolverInfo
+) -> Schedule:
     """The schedule document for a seating, after the checker has accepted it."""
     by_id = problem.to_ids(seating)
     report = check(problem.instance, by_id)

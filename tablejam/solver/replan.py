@@ -1,0 +1,210 @@
+"""Re-planning: solve what is left of the event, then move as few people as the best score allows.
+
+The remaining rounds are solved by the ordinary engine. Among schedules with that score, the one
+closest to the printed plan is found in two steps: interchangeable tables are relabelled round by
+round to overlap the printed tables most (an assignment problem, exact and fast at any size), then,
+where the model fits, CP-SAT keeps the score as a constraint and maximises the seats kept.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from tablejam.check import check
+from tablejam.models.instance import Instance
+from tablejam.models.schedule import Replanned, Schedule, relative_gap
+from tablejam.models.settings import SolverSettings
+from tablejam.replan import Change, changed_event, moves, remaining_event, stitched
+from tablejam.solver.bounds import counting_bound
+from tablejam.solver.cpsat import SeatingModel, interchangeable_tables
+from tablejam.solver.problem import IndexSeating, Problem
+from tablejam.solver.solve import cp_sat_fits, seating_schedule, solve
+
+# Share of the time limit for finding the best score; the rest keeps people at their printed tables.
+SCORE_SHARE = 0.6
+
+Progress = Callable[[float, float, float], None]
+
+
+def replan(
+    instance: Instance,
+    printed: Schedule,
+    change: Change,
+    settings: SolverSettings | None = None,
+    stop: threading.Event | None = None,
+    progress: Progress | None = None,
+) -> tuple[Instance, Schedule]:
+    """The changed event and its new schedule: rounds 1..K as printed, the rest re-solved.
+
+    The new schedule passes the checker against the changed event; `replanned` lists the moves."""
+    settings = settings or SolverSettings(time_limit=10.0)
+    started = time.perf_counter()
+    event = changed_event(instance, printed, change)
+    remaining = remaining_event(event, printed, change.after_round)
+    budget = settings.model_copy(update={"time_limit": settings.time_limit * SCORE_SHARE})
+    first = solve(remaining, budget, stop=stop, progress=progress,
+                  start=lambda problem: _printed_start(problem, printed, change.after_round))  # fmt: skip
+    if not first.rounds:
+        return event, first.model_copy(update={"replanned": _replanned(instance, printed, change, event, [])})
+
+    problem = Problem.from_instance(remaining)
+    preferred = _printed_seats(problem, printed, change.after_round)
+    seating = _closest_labels(problem, problem.from_ids(first.seating()), preferred)
+    left = settings.time_limit - (time.perf_counter() - started)
+    if cp_sat_fits(problem) and left > 0.1 and not (stop and stop.is_set()):
+        seating = _fewest_moves(problem, seating, preferred, first, settings, left, stop)
+    closest = seating_schedule(problem, seating, first.status, first.bound or math.inf, first.solver)
+
+    rounds = stitched(printed, change.after_round, closest)
+    report = check(event, Schedule(rounds=rounds))
+    assert report.valid and report.stats is not None, [v.message for v in report.violations]
+    objective = report.stats.objective
+    bound = _bound(event, objective, closest)
+    solver = closest.solver.model_copy(update={"time_s": round(time.perf_counter() - started, 3)})  # type: ignore[union-attr]
+    result = Schedule(
+        instance=event.name,
+        status="optimal" if objective >= bound - 1e-9 else "feasible",
+        objective=objective,
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        rounds=rounds,
+        stats=report.stats,
+        solver=solver,
+        replanned=_replanned(instance, printed, change, event, rounds),
+    )
+    return event, result
+
+
+def _bound(event: Instance, objective: float, remaining: Schedule) -> float:
+    """A proven bound for the whole event with rounds 1..K fixed.
+
+    With a plain weighted sum, the printed rounds add the same amount to every completion, so the
+    remaining part's gap carries over exactly. A fairness term (a minimum over the whole event) or a
+    lexicographic order (weights that depend on the event's size) does not add up, so the whole
+    event's counting bound is used instead: valid, but looser."""
+    weights = event.weights
+    if event.objective.lexicographic is None and not weights.fairness and remaining.bound is not None:
+        assert remaining.objective is not None
+        return round(objective + remaining.bound - remaining.objective, 6)
+    return max(objective, counting_bound(Problem.from_instance(event)))
+
+
+def _printed_seats(problem: Problem, printed: Schedule, after_round: int) -> dict[tuple[int, int], int]:
+    """(participant, remaining round) -> printed table, for everyone who still attends that round."""
+    index, tables = problem.instance.participant_index, problem.instance.table_index
+    seats = {}
+    for r, seated in enumerate(printed.rounds[after_round:]):
+        for table in seated.tables:
+            for pid in table.participants:
+                p = index[pid]
+                if problem.attends(p, r) and tables[table.table] in problem.allowed[p][r]:
+                    seats[p, r] = tables[table.table]
+    return seats
+
+
+def _printed_start(problem: Problem, printed: Schedule, after_round: int) -> IndexSeating:
+    """The printed rounds as far as they still hold: absentees gone, arrivals seated where there is
+    room, and table sizes brought within their limits by moving as few people as possible.
+    The search starts here, so it repairs the printed plan rather than inventing a new one."""
+    preferred = _printed_seats(problem, printed, after_round)
+    seating: IndexSeating = [[[] for _ in range(problem.tables)] for _ in range(problem.rounds)]
+    for (p, r), t in sorted(preferred.items()):
+        seating[r][t].append(p)
+    for r, tables in enumerate(seating):
+        unseated = [p for p in problem.attendees(r) if (p, r) not in preferred]
+        for p in unseated:
+            allowed = problem.allowed[p][r]
+            # Tables short of their minimum first, then the emptiest with a free seat.
+            room = [t for t in allowed if len(tables[t]) < problem.capacity[t]] or list(allowed)
+            t = min(room, key=lambda t: (len(tables[t]) >= problem.minimum[t], len(tables[t]) - problem.capacity[t]))
+            tables[t].append(p)
+        _within_limits(problem, r, tables)
+    return seating
+
+
+def _within_limits(problem: Problem, r: int, tables: list[list[int]]) -> None:
+    """Move people (never hosts) from tables above their minimum to tables short of it, and from tables
+    over capacity to tables with room, one at a time: each move fixes one missing or surplus seat."""
+
+    def movable(t: int) -> list[int]:
+        return [p for p in tables[t] if len(problem.allowed[p][r]) > 1]
+
+    for _ in range(problem.people * problem.tables):
+        short = [t for t in range(problem.tables) if len(tables[t]) < problem.minimum[t]]
+        over = [t for t in range(problem.tables) if len(tables[t]) > problem.capacity[t]]
+        if over:
+            source, targets = over[0], [t for t in range(problem.tables) if len(tables[t]) < problem.capacity[t]]
+        elif short:
+            targets = short
+            spare = [t for t in range(problem.tables) if len(tables[t]) > problem.minimum[t] and movable(t)]
+            if not spare:
+                return
+            source = max(spare, key=lambda t: len(tables[t]) - problem.minimum[t])
+        else:
+            return
+        candidates = [(p, t) for p in movable(source) for t in targets if t in problem.allowed[p][r]]
+        if not candidates:
+            return
+        p, t = candidates[-1]  # the last seated: in printed rounds, ids are in order, so the choice is stable
+        tables[source].remove(p)
+        tables[t].append(p)
+
+
+def _closest_labels(problem: Problem, seating: IndexSeating, preferred: dict[tuple[int, int], int]) -> IndexSeating:
+    """Relabel interchangeable tables in each round so that most people keep their printed table.
+
+    Interchangeable tables (same limits, no host) can swap their whole groups without changing any
+    rule or the score, so the best relabelling is an assignment of groups to labels."""
+    result = [list(map(list, tables)) for tables in seating]
+    for tables in interchangeable_tables(problem):
+        for r, round_tables in enumerate(result):
+            groups = [round_tables[t] for t in tables]
+            kept = np.array([[sum(preferred.get((p, r)) == t for p in group) for t in tables] for group in groups])
+            rows, columns = linear_sum_assignment(kept, maximize=True)
+            for g, c in zip(rows, columns, strict=True):
+                round_tables[tables[c]] = groups[g]
+    return result
+
+
+def _fewest_moves(
+    problem: Problem,
+    seating: IndexSeating,
+    preferred: dict[tuple[int, int], int],
+    first: Schedule,
+    settings: SolverSettings,
+    seconds: float,
+    stop: threading.Event | None,
+) -> IndexSeating:
+    """CP-SAT: at least the score found, as many printed seats kept as possible; `seating` if not better."""
+    assert first.objective is not None
+    model = SeatingModel(problem, symmetry=False)
+    model.hint(seating)
+    kept_now = _kept(seating, preferred)
+    model.prefer_seats(preferred, at_least=round(first.objective * problem.scale))
+    outcome = model.solve(settings, seconds, stop=stop)
+    if outcome.seating is None or _kept(outcome.seating, preferred) <= kept_now:
+        return seating
+    return outcome.seating
+
+
+def _kept(seating: IndexSeating, preferred: dict[tuple[int, int], int]) -> int:
+    return sum(preferred.get((p, r)) == t for r, tables in enumerate(seating) for t, group in enumerate(tables)
+               for p in group)  # fmt: skip
+
+
+def _replanned(instance: Instance, printed: Schedule, change: Change, event: Instance, rounds: list) -> Replanned:
+    before = check(instance, printed).stats
+    arrived = [person.id for person in change.arrivals]
+    return Replanned(
+        after_round=change.after_round,
+        absent=list(change.absent),
+        arrived=arrived,
+        moves=moves(printed, rounds, change.after_round) if rounds else [],
+        before=before,
+    )

@@ -1,0 +1,137 @@
+"""Re-planning on the day: printed rounds kept, the rest re-solved, as few people moved as possible."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tablejam.check import check
+from tablejam.cli import main
+from tablejam.errors import InputError
+from tablejam.models.instance import Participant
+from tablejam.models.schedule import RoundSeating, Schedule, TableSeating
+from tablejam.models.settings import SolverSettings
+from tablejam.replan import Change
+from tablejam.solver.replan import replan
+from tests.conftest import make_instance, solve_checked
+
+SETTINGS = SolverSettings(time_limit=4, workers=1, seed=1)
+
+
+def _nine_in_threes():
+    """9 people, 3 tables of at most 3 (at least 2), 4 rounds: the known optimum has all 36 pairs meet once."""
+    instance = make_instance(9, rounds=4, tables={"count": 3, "capacity": 3, "min": 2})
+    printed = solve_checked(instance, time_limit=10)
+    assert printed.stats is not None and printed.stats.new_encounters == 36
+    return instance, printed
+
+
+def test_an_absentee_needs_no_moves_when_the_printed_plan_still_holds() -> None:
+    instance, printed = _nine_in_threes()
+    event, new = replan(instance, printed, Change(after_round=1, absent=("p1",)), SETTINGS)
+    report = check(event, new)
+    assert report.valid, [v.message for v in report.violations]
+    assert new.rounds[0] == printed.rounds[0]  # round 1 happened: untouched
+    assert all("p1" not in t.participants for r in new.rounds[1:] for t in r.tables)
+    # Printed rounds 2-4 without p1 keep every rule and every first meeting that remains: all 36 pairs
+    # but p1's 6 in rounds 2-4, so 30, the best possible. Among the best, nobody needs to move.
+    assert new.stats is not None and new.stats.new_encounters == 30
+    assert new.replanned is not None and new.replanned.moves == []
+    assert (new.status, new.objective, new.bound) == ("optimal", 30, 30)
+    assert new.replanned.before == printed.stats
+
+
+def test_a_new_arrival_is_seated_in_every_remaining_round() -> None:
+    instance = make_instance(8, rounds=3, tables={"count": 3, "capacity": 4, "min": 2})
+    printed = solve_checked(instance, time_limit=5)
+    change = Change(after_round=1, arrivals=(Participant(id="late", name="Late Comer"),))
+    event, new = replan(instance, printed, change, SETTINGS)
+    assert check(event, new).valid
+    assert event.participants[-1].id == "late" and event.participants[-1].absent == [1]
+    for seated in new.rounds[1:]:
+        assert sum(t.participants.count("late") for t in seated.tables) == 1
+    assert all("late" not in t.participants for t in new.rounds[0].tables)
+    assert new.replanned is not None and new.replanned.arrived == ["late"]
+
+
+def _seating(groups: list[list[str]]) -> RoundSeating:
+    return RoundSeating(round=1, tables=[TableSeating(table=f"T{k}", participants=g) for k, g in enumerate(groups, 1)])
+
+
+def test_moves_are_the_fewest_among_the_best_schedules_by_brute_force() -> None:
+    # 7 people at 2 tables of 3-4 seats, 2 rounds, repeats allowed at a cost. Someone from the table of 3
+    # in round 2 drops out: 6 remain, so the tables must become 3 + 3 and at least one person moves.
+    # Every seating of round 2 is tried below; the re-plan must score the best and move the fewest among those.
+    instance = make_instance(7, rounds=2, tables={"count": 2, "capacity": 4, "min": 3}, rules={"repeats": "minimise"},
+                             participants=[{"id": f"p{k}", "offers": ["x"] if k % 2 else [], "needs": ["x"]}
+                                           for k in range(1, 8)])  # fmt: skip
+    printed = solve_checked(instance, time_limit=5)
+    smaller = min(printed.rounds[1].tables, key=lambda t: len(t.participants))
+    gone = smaller.participants[0]
+    event, new = replan(instance, printed, Change(after_round=1, absent=(gone,)), SETTINGS)
+    assert check(event, new).valid
+
+    was = {p: t.table for t in printed.rounds[1].tables for p in t.participants}
+    remaining = [p.id for p in instance.participants if p.id != gone]
+    best: tuple[float, int] | None = None
+    for size in (3, 4):
+        for first in itertools.combinations(remaining, size):
+            groups = [list(first), [p for p in remaining if p not in first]]
+            if not all(3 <= len(g) <= 4 for g in groups):
+                continue
+            rounds = [printed.rounds[0], _seating(groups).model_copy(update={"round": 2})]
+            report = check(event, Schedule(rounds=rounds))
+            if not report.valid:
+                continue
+            moved = sum(was[p] != f"T{k}" for k, g in enumerate(groups, 1) for p in g)
+            key = (-report.stats.objective, moved)
+            best = key if best is None or key < best else best
+    assert best is not None
+    assert (new.objective, len(new.replanned.moves)) == (-best[0], best[1])
+    assert best[1] >= 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (Change(after_round=4), "--after-round: must be between 0 and 3"),
+        (Change(after_round=1, absent=("nobody",)), "--absent: no participant 'nobody'"),
+        (Change(after_round=1, arrivals=(Participant(id="p2"),)), "--arrive: 'p2' already attends every round after 1"),
+    ],
+)
+def test_bad_changes_are_input_errors(change: Change, message: str) -> None:
+    instance, printed = _nine_in_threes()
+    with pytest.raises(InputError) as caught:
+        replan(instance, printed, change, SETTINGS)
+    assert str(caught.value).startswith(message)
+
+
+def test_replan_command_writes_schedule_and_changed_event(tmp_path: Path) -> None:
+    instance, printed = _nine_in_threes()
+    (tmp_path / "event.json").write_text(instance.model_dump_json())
+    (tmp_path / "plan.json").write_text(printed.model_dump_json())
+    runner = CliRunner()
+    outputs = ["-o", str(tmp_path / "new.json"), "--instance-out", str(tmp_path / "changed.json")]
+    result = runner.invoke(main, ["replan", str(tmp_path / "event.json"), str(tmp_path / "plan.json"),
+                                  "--after-round", "2", "--absent", "p4", "--arrive", "p10", "--time-limit", "3",
+                                  *outputs])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    document = json.loads((tmp_path / "new.json").read_text())
+    assert document["replanned"]["after_round"] == 2
+    assert (document["replanned"]["absent"], document["replanned"]["arrived"]) == (["p4"], ["p10"])
+    assert document["rounds"][:2] == json.loads(printed.model_dump_json())["rounds"][:2]
+    # The changed event is what the new schedule is checked against.
+    checked = runner.invoke(main, ["check", str(tmp_path / "changed.json"), str(tmp_path / "new.json")])
+    assert checked.exit_code == 0, checked.stdout
+    text = runner.invoke(main, ["replan", str(tmp_path / "event.json"), str(tmp_path / "plan.json"),
+                                "--after-round", "3", "--absent", "p4", "--time-limit", "2"])  # fmt: skip
+    assert text.exit_code == 0
+    assert "Re-planned after round 3" in text.stdout and "absent from round 4: p4" in text.stdout
+    assert "round 4: nobody moves" in text.stdout  # round 4 as printed, without p4, still holds
+    bad = runner.invoke(main, ["replan", str(tmp_path / "event.json"), str(tmp_path / "plan.json"),
+                               "--after-round", "1", "--absent", "zz"])  # fmt: skip
+    assert bad.exit_code == 2 and "--absent: no participant 'zz'" in bad.stderr
