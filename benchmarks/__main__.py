@@ -31,6 +31,7 @@ class Rung:
     zero_repeats: bool = True
     max_gap: float | None = None
     workers: int = 2
+    replan_after: int | None = None  # replan rung: time `tablejam replan` after this round, not the solve
 
 
 def golfer_rung(g: int, p: int, w: int, limit: float = 60, stretch: bool = False) -> Rung:
@@ -62,6 +63,8 @@ LADDER = [
          "zero repeats in 60 s, peak memory < 2 GiB"),
     Rung("determinism", "load_instance(ROOT / 'instances' / 'business-jam.toml')", 10,
          "1 worker, same seed: the same schedule twice", workers=1),
+    Rung("replan-business-jam", "load_instance(ROOT / 'instances' / 'business-jam.toml')", 10,
+         "2 absentees after round 2: `tablejam replan` returns in < 10 s", replan_after=2),
 ]  # fmt: skip
 
 
@@ -79,6 +82,9 @@ def run_one(rung: Rung, seed: int) -> dict[str, object]:
     started = time.perf_counter()
     schedule = solve(instance, SolverSettings(time_limit=rung.time_limit, workers=rung.workers, seed=seed))
     wall = time.perf_counter() - started
+    moves = None
+    if rung.replan_after is not None:
+        instance, schedule, wall, moves = _replan_run(instance, schedule, rung.replan_after, seed)
     report = check(instance, schedule) if schedule.rounds else None
     seating = json.dumps([r.model_dump() for r in schedule.rounds], sort_keys=True)
     return {
@@ -102,7 +108,36 @@ def run_one(rung: Rung, seed: int) -> dict[str, object]:
         "engine": schedule.solver.engine if schedule.solver else "",
         "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "schedule_sha": hashlib.sha256(seating.encode()).hexdigest()[:12],
+        "moves": moves,
     }
+
+
+def _replan_run(instance, printed, after_round: int, seed: int):  # type: ignore[no-untyped-def]
+    """`tablejam replan` end to end, as an organiser runs it (interpreter start and imports included):
+    two people who sit together in the next printed round drop out, so that table must be refilled."""
+    import tempfile
+
+    from tablejam.io import load_instance, load_schedule
+
+    seated = printed.rounds[after_round].tables
+    hosts = {p.id for p in instance.participants if p.host}
+    table = next(t for t in seated if len(set(t.participants) - hosts) >= 2)
+    absent = ",".join(sorted(set(table.participants) - hosts)[:2])
+    with tempfile.TemporaryDirectory() as folder:
+        event, plan, new, changed = (
+            Path(folder) / name for name in ("event.json", "plan.json", "new.json", "changed.json")
+        )
+        event.write_text(instance.model_dump_json())
+        plan.write_text(printed.model_dump_json())
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "tablejam.cli", "replan", str(event), str(plan), "--after-round", str(after_round),
+             "--absent", absent, "--seed", str(seed), "-o", str(new), "--instance-out", str(changed)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        wall = time.perf_counter() - started
+        schedule = load_schedule(new)
+        return load_instance(changed), schedule, wall, len(schedule.replanned.moves)
 
 
 def verdict(rung: Rung, rows: list[dict[str, object]]) -> str:
@@ -180,7 +215,7 @@ def _cpus() -> int:
 
 
 COLUMNS = ["instance", "people", "time_limit", "seed", "status", "repeats", "new_encounters", "objective", "bound",
-           "gap", "first_s", "wall_s", "peak_mib", "engine"]  # fmt: skip
+           "gap", "first_s", "wall_s", "peak_mib", "engine", "moves"]  # fmt: skip
 
 
 def _row_text(row: dict[str, object]) -> str:
