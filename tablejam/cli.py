@@ -17,12 +17,13 @@ import click
 from tablejam import __version__
 from tablejam.check import check as check_schedule
 from tablejam.errors import InputError
-from tablejam.io import load_instance, load_schedule, write_atomic
+from tablejam.export import FORMATS, ExportFormat, export_files, format_of
+from tablejam.io import load_instance, load_schedule, write_atomic, write_files_atomic
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule, relative_gap
 from tablejam.models.settings import SolverSettings
 from tablejam.precheck import balanced_sizes, counting_bounds, impossibilities
-from tablejam.render import check_text, schedule_text, status_line, validate_text
+from tablejam.render import check_text, schedule_text, status_line, validate_text, violation_lines
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -69,8 +70,9 @@ def main() -> None:
     """tablejam plans multi-round networking events: everyone meets new people every round.
 
     \b
-    Exit codes: 0 schedule found (or valid), 1 check found violations,
-    2 invalid input or usage, 3 proven infeasible, 4 no schedule within the time limit.
+    Exit codes: 0 schedule found (or valid, or exported), 1 check found violations
+    (export: the schedule breaks rules), 2 invalid input or usage, 3 proven
+    infeasible, 4 no schedule within the time limit.
     """
 
 
@@ -117,14 +119,30 @@ def solve(
         schedule = solve_instance(instance, settings, log=logger, stop=stop, progress=reporter)
 
     if output is not None:
-        as_json = fmt == "json" or Path(output).suffix.lower() == ".json"
-        write_atomic(output, _dump(schedule.model_dump()) if as_json else schedule_text(instance, schedule))
-        click.echo(f"{status_line(schedule)}; wrote {output}", err=True)
+        _write_solution(instance, schedule, output, fmt)
     elif fmt == "json":
         click.echo(_dump(schedule.model_dump()), nl=False)
     else:
         click.echo(schedule_text(instance, schedule), nl=False)
     sys.exit(_exit_code(schedule))
+
+
+def _write_solution(instance: Instance, schedule: Schedule, output: str, fmt: str) -> None:
+    """`solve -o FILE`: the format follows FILE's extension (.json, .csv, .xlsx, .html; text otherwise)."""
+    report_format = format_of(output)
+    if report_format is None:
+        as_json = fmt == "json" or Path(output).suffix.lower() == ".json"
+        write_atomic(output, _dump(schedule.model_dump()) if as_json else schedule_text(instance, schedule))
+        click.echo(f"{status_line(schedule)}; wrote {output}", err=True)
+        return
+    if fmt == "json":
+        raise InputError(f"--format json conflicts with a .{report_format} file (use a .json name)", output)
+    if not schedule.rounds:
+        click.echo(f"{status_line(schedule)}; no schedule, so nothing written to {output}", err=True)
+        return
+    files = export_files(instance, schedule, check_schedule(instance, schedule), report_format, Path(output))
+    write_files_atomic(files)
+    click.echo(f"{status_line(schedule)}; wrote {', '.join(str(path) for path in files)}", err=True)
 
 
 def _progress_line(seconds: float, objective: float, bound: float) -> None:
@@ -164,9 +182,7 @@ def _exit_code(schedule: Schedule) -> int:
 def check(instance_path: str, schedule_path: str, fmt: str) -> None:
     """Check SCHEDULE (JSON) against INSTANCE: list every violated rule, recompute the statistics."""
     instance = load_instance(instance_path)
-    schedule = load_schedule(schedule_path)
-    if not schedule.rounds:
-        raise InputError(f"holds no seating (status '{schedule.status}'): nothing to check", schedule_path)
+    schedule = _load_seating(schedule_path, "check")
     report = check_schedule(instance, schedule)
     if fmt == "json":
         click.echo(
@@ -182,6 +198,53 @@ def check(instance_path: str, schedule_path: str, fmt: str) -> None:
     else:
         click.echo(check_text(report), nl=False)
     sys.exit(EXIT_OK if report.valid else EXIT_VIOLATIONS)
+
+
+def _load_seating(schedule_path: str, purpose: str) -> Schedule:
+    schedule = load_schedule(schedule_path)
+    if not schedule.rounds:
+        raise InputError(f"holds no seating (status '{schedule.status}'): nothing to {purpose}", schedule_path)
+    return schedule
+
+
+@main.command()
+@click.argument("schedule_path", metavar="SCHEDULE")
+@click.option("--instance", "instance_path", required=True, metavar="INSTANCE", help="The instance SCHEDULE plans.")
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(FORMATS),
+    help="Output format; by default FILE's extension (.csv, .xlsx, .html).",
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write (atomically).")
+@_reports_input_errors
+def export(schedule_path: str, instance_path: str, target: ExportFormat | None, output: str) -> None:
+    """Write SCHEDULE as itineraries, table lists and statistics: CSV, XLSX, or a printable HTML report.
+
+    \b
+    csv:  FILE holds one row per participant and round; STEM.tables.csv and
+          STEM.stats.csv beside it hold the tables and the statistics.
+    xlsx: one workbook, sheets Itineraries, Tables and Statistics.
+    html: a self-contained report to print: overview, seating plan, sector mix,
+          who met whom, a card per participant and a sign per table and round.
+    """
+    fmt = target or format_of(output)
+    if fmt is None:
+        raise InputError(
+            f"cannot tell the format from the extension '{Path(output).suffix}' "
+            f"(expected {', '.join('.' + name for name in FORMATS)}, or give --to)",
+            output,
+        )
+    instance = load_instance(instance_path)
+    schedule = _load_seating(schedule_path, "export")
+    report = check_schedule(instance, schedule)
+    if not report.valid:
+        click.echo(f"error: {schedule_path} breaks rules of {instance_path}, so nothing was written", err=True)
+        click.echo("\n".join(violation_lines(report)), err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    files = export_files(instance, schedule, report, fmt, Path(output))
+    write_files_atomic(files)
+    click.echo(f"wrote {', '.join(str(path) for path in files)}", err=True)
 
 
 @main.command()
