@@ -230,11 +230,10 @@ def export(schedule_path: str, instance_path: str, target: ExportFormat | None, 
     """
     fmt = target or format_of(output)
     if fmt is None:
-        raise InputError(
-            f"cannot tell the format from the extension '{Path(output).suffix}' "
-            f"(expected {', '.join('.' + name for name in FORMATS)}, or give --to)",
-            output,
-        )
+        suffix = Path(output).suffix
+        given = f"the extension '{suffix}'" if suffix else "a name without extension"
+        expected = ", ".join("." + name for name in FORMATS)
+        raise InputError(f"cannot tell the format from {given} (expected {expected}, or give --to)", output)
     instance = load_instance(instance_path)
     schedule = _load_seating(schedule_path, "export")
     report = check_schedule(instance, schedule)

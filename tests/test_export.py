@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 
 from tablejam.check import check
 from tablejam.cli import main
+from tablejam.errors import InputError
 from tablejam.export import export_files
 from tablejam.export.views import build_view
-from tablejam.io import load_instance, load_schedule
+from tablejam.io import load_instance, load_schedule, write_files_atomic
 from tablejam.models import Instance, Schedule
 from tests.conftest import BUSINESS_JAM
 
@@ -293,6 +294,9 @@ def test_export_refuses_an_unknown_extension(small: tuple[Path, Path], tmp_path:
     )
     assert not target.exists()
     assert run("export", str(plan), "--instance", str(instance), "--to", "pdf", "-o", str(target)).exit_code == 2
+    bare = run("export", str(plan), "--instance", str(instance), "-o", str(tmp_path / "plan"))
+    assert bare.exit_code == 2
+    assert "cannot tell the format from a name without extension" in bare.stderr
 
 
 def test_export_refuses_a_schedule_that_breaks_the_instance(small: tuple[Path, Path], tmp_path: Path) -> None:
@@ -395,3 +399,13 @@ def test_business_jam_exports_as_in_the_readme(business_jam_plan: Path, tmp_path
     assert html.count('<article class="card">') == 48
     assert html.count('<article class="sign">') == 32  # tables of 5 to 6: never empty
     assert len(read_csv((tmp_path / "plan.csv").read_bytes())) == 1 + 187
+
+
+def test_several_files_are_written_all_or_none(tmp_path: Path) -> None:
+    """A CSV export is three files: when one cannot be written, none is, and no temporary file is left."""
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where a folder would have to be")
+    with pytest.raises(InputError) as raised:
+        write_files_atomic({tmp_path / "plan.csv": b"rows", blocker / "plan.stats.csv": "figures"})
+    assert raised.value.where == str(blocker / "plan.stats.csv")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["taken"]

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from tablejam.check import CheckReport, Meeting
 from tablejam.errors import InputError
-from tablejam.models.instance import Instance, Participant, Table, complementarity, cross_sector
+from tablejam.models.instance import Instance, Participant, Table, complementarity
 from tablejam.models.schedule import Schedule, Stats, relative_gap
 
 
@@ -106,7 +106,6 @@ class PairMeeting:
     first_round: int
     repeat: bool
     complementary: int  # c(i, j)
-    cross_sector: bool
 
 
 @dataclass(frozen=True)
@@ -196,15 +195,14 @@ def build_view(instance: Instance, schedule: Schedule, report: CheckReport) -> E
             )
         itineraries.append(Itinerary(person, tuple(stops)))
 
+    at_table: dict[tuple[int, str], list[Meeting]] = {}
+    for meeting in report.meetings:
+        at_table.setdefault((meeting.round, meeting.table), []).append(meeting)
     tables = []
     for number in range(1, instance.rounds + 1):
-        at_table: dict[str, list[Meeting]] = {}
-        for meeting in report.meetings:
-            if meeting.round == number:
-                at_table.setdefault(meeting.table, []).append(meeting)
         for table in instance.table_list:
             seated = tuple(people[pid] for pid in seating.get((number, table.id), ()))
-            meetings = at_table.get(table.id, [])
+            meetings = at_table.get((number, table.id), [])
             new = [m for m in meetings if not m.repeat]
             tables.append(
                 TableRound(
@@ -227,7 +225,6 @@ def build_view(instance: Instance, schedule: Schedule, report: CheckReport) -> E
             first_round=earlier.first_round if earlier else meeting.round,
             repeat=meeting.repeat or (earlier is not None and earlier.repeat),
             complementary=complementarity(a, b),
-            cross_sector=cross_sector(a, b),
         )
     return EventView(instance, schedule, report.stats, tuple(itineraries), tuple(tables), pairs)
 
