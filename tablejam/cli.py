@@ -112,6 +112,9 @@ def solve(
     from tablejam.solver import solve as solve_instance  # the solver imports ortools: only when solving
 
     instance = load_instance(instance_path)
+    report_format = format_of(output) if output is not None else None
+    if report_format is not None and fmt == "json":  # said before the solve, not after it
+        raise InputError(f"--format json conflicts with a .{report_format} file (use a .json name)", str(output))
     settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
     logger = (lambda line: click.echo(line, err=True)) if log else None
     reporter = _progress_line if progress == "json" else None
@@ -135,8 +138,6 @@ def _write_solution(instance: Instance, schedule: Schedule, output: str, fmt: st
         write_atomic(output, _dump(schedule.model_dump()) if as_json else schedule_text(instance, schedule))
         click.echo(f"{status_line(schedule)}; wrote {output}", err=True)
         return
-    if fmt == "json":
-        raise InputError(f"--format json conflicts with a .{report_format} file (use a .json name)", output)
     if not schedule.rounds:
         click.echo(f"{status_line(schedule)}; no schedule, so nothing written to {output}", err=True)
         return
