@@ -52,11 +52,24 @@ class Violation:
         }
 
 
+@dataclass(frozen=True)
+class Meeting:
+    """Two participants sharing a table in one round, in seating order."""
+
+    round: int
+    table: str
+    a: str
+    b: str
+    repeat: bool  # they had met already: in an earlier round, or before the event (met_before)
+
+
 @dataclass
 class CheckReport:
     violations: list[Violation] = field(default_factory=list)
     stats: Stats | None = None
     new_per_participant: dict[str, int] = field(default_factory=dict)
+    # Every meeting of known participants, round by round: what the statistics were counted from.
+    meetings: list[Meeting] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -77,7 +90,7 @@ def check(instance: Instance, schedule: Schedule | Seating) -> CheckReport:
     for round_number, tables in enumerate(seating, start=1):
         if round_number in given:  # a missing round is reported once, not once per attendee
             _check_round(instance, round_number, tables, report.violations)
-    report.stats, report.new_per_participant = _statistics(instance, seating, report.violations)
+    report.stats, report.new_per_participant, report.meetings = _statistics(instance, seating, report.violations)
     if stated is not None and stated.rounds:
         _check_stated_figures(stated, report)
     return report
@@ -239,11 +252,14 @@ def _check_round(instance: Instance, number: int, tables: dict[str, list[str]], 
                 )
 
 
-def _statistics(instance: Instance, seating: Seating, violations: list[Violation]) -> tuple[Stats, dict[str, int]]:
+def _statistics(
+    instance: Instance, seating: Seating, violations: list[Violation]
+) -> tuple[Stats, dict[str, int], list[Meeting]]:
     """Recompute every statistic from the seating; report repeats when repeats are forbidden."""
     people = {p.id: p for p in instance.participants}
     met_before = instance.met_before_pairs
     meetings: Counter[frozenset[str]] = Counter()
+    record: list[Meeting] = []
     repeats = 0
     first_round: dict[frozenset[str], int] = {}
     for number, tables in enumerate(seating, start=1):
@@ -253,6 +269,7 @@ def _statistics(instance: Instance, seating: Seating, violations: list[Violation
                 pair = frozenset((a, b))
                 already = meetings[pair] > 0 or pair in met_before
                 meetings[pair] += 1
+                record.append(Meeting(number, table_id, a, b, already))
                 if already:
                     repeats += 1
                     if instance.rules.repeats == "forbid":
@@ -298,7 +315,7 @@ def _statistics(instance: Instance, seating: Seating, violations: list[Violation
         meetings=sum(meetings.values()),
         objective=round(objective, 6),
     )
-    return stats, new_per
+    return stats, new_per, record
 
 
 def _check_stated_figures(stated: Schedule, report: CheckReport) -> None:

@@ -18,12 +18,13 @@ import click
 from tablejam import __version__
 from tablejam.check import check as check_schedule
 from tablejam.errors import InputError
-from tablejam.io import load_instance, load_schedule, load_setting, write_atomic
+from tablejam.export import FORMATS, ExportFormat, export_files, format_of
+from tablejam.io import load_instance, load_schedule, load_setting, write_atomic, write_files_atomic
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule, relative_gap
 from tablejam.models.settings import PRESETS, Setting, SolverSettings
 from tablejam.precheck import balanced_sizes, counting_bounds, impossibilities
-from tablejam.render import check_text, replan_text, schedule_text, status_line, validate_text
+from tablejam.render import check_text, replan_text, schedule_text, status_line, validate_text, violation_lines
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -70,8 +71,9 @@ def main() -> None:
     """tablejam plans multi-round networking events: everyone meets new people every round.
 
     \b
-    Exit codes: 0 schedule found (or valid), 1 check found violations,
-    2 invalid input or usage, 3 proven infeasible, 4 no schedule within the time limit.
+    Exit codes: 0 schedule found (or valid, or exported), 1 check found violations
+    (export: the schedule breaks rules), 2 invalid input or usage, 3 proven
+    infeasible, 4 no schedule within the time limit.
     """
 
 
@@ -120,6 +122,7 @@ def solve(
     from tablejam.solver import solve as solve_instance  # the solver imports ortools: only when solving
 
     instance = load_instance(instance_path)
+    _refuse_conflicting_output(output, fmt)
     settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
     setting_label = None
     if objective_spec is not None:
@@ -140,9 +143,7 @@ def _emit(
 ) -> NoReturn:
     """The schedule to `output` (JSON for .json, text otherwise) or to stdout; exit with its code."""
     if output is not None:
-        as_json = fmt == "json" or Path(output).suffix.lower() == ".json"
-        write_atomic(output, _dump(schedule.model_dump()) if as_json else text(instance, schedule))
-        click.echo(f"{status_line(schedule)}; wrote {output}", err=True)
+        _write_solution(instance, schedule, output, fmt, text)
     elif fmt == "json":
         click.echo(_dump(schedule.model_dump()), nl=False)
     else:
@@ -177,6 +178,31 @@ def _progress_reporter(
 
     with LiveLine(Console(stderr=True), time_limit) as line:
         yield line.improved
+
+
+def _refuse_conflicting_output(output: str | None, fmt: str) -> None:
+    """Said before a solve, not after it: --format json and a report file name ask for two things."""
+    report_format = format_of(output) if output is not None else None
+    if report_format is not None and fmt == "json":
+        raise InputError(f"--format json conflicts with a .{report_format} file (use a .json name)", str(output))
+
+
+def _write_solution(
+    instance: Instance, schedule: Schedule, output: str, fmt: str, text: Callable[[Instance, Schedule], str]
+) -> None:
+    """`-o FILE`: the format follows FILE's extension (.json, .csv, .xlsx, .html; `text` otherwise)."""
+    report_format = format_of(output)
+    if report_format is None:
+        as_json = fmt == "json" or Path(output).suffix.lower() == ".json"
+        write_atomic(output, _dump(schedule.model_dump()) if as_json else text(instance, schedule))
+        click.echo(f"{status_line(schedule)}; wrote {output}", err=True)
+        return
+    if not schedule.rounds:
+        click.echo(f"{status_line(schedule)}; no schedule, so nothing written to {output}", err=True)
+        return
+    files = export_files(instance, schedule, check_schedule(instance, schedule), report_format, Path(output))
+    write_files_atomic(files)
+    click.echo(f"{status_line(schedule)}; wrote {', '.join(str(path) for path in files)}", err=True)
 
 
 def _progress_line(seconds: float, objective: float, bound: float) -> None:
@@ -216,9 +242,7 @@ def _exit_code(schedule: Schedule) -> int:
 def check(instance_path: str, schedule_path: str, fmt: str) -> None:
     """Check SCHEDULE (JSON) against INSTANCE: list every violated rule, recompute the statistics."""
     instance = load_instance(instance_path)
-    schedule = load_schedule(schedule_path)
-    if not schedule.rounds:
-        raise InputError(f"holds no seating (status '{schedule.status}'): nothing to check", schedule_path)
+    schedule = _load_seating(schedule_path, "check")
     report = check_schedule(instance, schedule)
     if fmt == "json":
         click.echo(
@@ -234,6 +258,52 @@ def check(instance_path: str, schedule_path: str, fmt: str) -> None:
     else:
         click.echo(check_text(report), nl=False)
     sys.exit(EXIT_OK if report.valid else EXIT_VIOLATIONS)
+
+
+def _load_seating(schedule_path: str, purpose: str) -> Schedule:
+    schedule = load_schedule(schedule_path)
+    if not schedule.rounds:
+        raise InputError(f"holds no seating (status '{schedule.status}'): nothing to {purpose}", schedule_path)
+    return schedule
+
+
+@main.command()
+@click.argument("schedule_path", metavar="SCHEDULE")
+@click.option("--instance", "instance_path", required=True, metavar="INSTANCE", help="The instance SCHEDULE plans.")
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(FORMATS),
+    help="Output format; by default FILE's extension (.csv, .xlsx, .html).",
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write (atomically).")
+@_reports_input_errors
+def export(schedule_path: str, instance_path: str, target: ExportFormat | None, output: str) -> None:
+    """Write SCHEDULE as itineraries, table lists and statistics: CSV, XLSX, or a printable HTML report.
+
+    \b
+    csv:  FILE holds one row per participant and round; STEM.tables.csv and
+          STEM.stats.csv beside it hold the tables and the statistics.
+    xlsx: one workbook, sheets Itineraries, Tables and Statistics.
+    html: a self-contained report to print: overview, seating plan, sector mix,
+          who met whom, a card per participant and a sign per table and round.
+    """
+    fmt = target or format_of(output)
+    if fmt is None:
+        suffix = Path(output).suffix
+        given = f"the extension '{suffix}'" if suffix else "a name without extension"
+        expected = ", ".join("." + name for name in FORMATS)
+        raise InputError(f"cannot tell the format from {given} (expected {expected}, or give --to)", output)
+    instance = load_instance(instance_path)
+    schedule = _load_seating(schedule_path, "export")
+    report = check_schedule(instance, schedule)
+    if not report.valid:
+        click.echo(f"error: {schedule_path} breaks rules of {instance_path}, so nothing was written", err=True)
+        click.echo("\n".join(violation_lines(report)), err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    files = export_files(instance, schedule, report, fmt, Path(output))
+    write_files_atomic(files)
+    click.echo(f"wrote {', '.join(str(path) for path in files)}", err=True)
 
 
 @main.command()
@@ -420,6 +490,7 @@ def replan(
     settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
     if instance_out is not None and Path(instance_out).suffix.lower() != ".json":
         raise InputError("expected a file ending in .json", instance_out)
+    _refuse_conflicting_output(output, fmt)
     with _stop_on_signals() as stop:
         event, schedule = replan_event(instance, printed, change, settings, stop=stop)
     if instance_out is not None:

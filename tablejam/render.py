@@ -90,14 +90,14 @@ def status_line(schedule: Schedule) -> str:
 
 
 def check_text(report: CheckReport) -> str:
-    if report.valid:
-        lines = ["valid: the schedule keeps every rule"]
-    else:
-        lines = [f"{len(report.violations)} violation(s):"]
-        lines += [f"  [{v.rule}] {v.message}" for v in report.violations]
+    lines = violation_lines(report) if report.violations else ["valid: the schedule keeps every rule"]
     if report.stats is not None:
         lines += ["", *stats_lines(report.stats)]
     return "\n".join(lines) + "\n"
+
+
+def violation_lines(report: CheckReport) -> list[str]:
+    return [f"{len(report.violations)} violation(s):", *(f"  [{v.rule}] {v.message}" for v in report.violations)]
 
 
 def validate_text(instance: Instance, found: list[Reason], bounds: Bounds) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from tablejam.check import check
 from tablejam.models import Instance, Schedule, SolverSettings
 from tablejam.solver import solve
+
+BUSINESS_JAM = Path(__file__).resolve().parent.parent / "instances" / "business-jam.toml"
 
 
 def make_instance(people: int | list[dict[str, Any]], **fields: Any) -> Instance:
@@ -35,3 +38,14 @@ def compiled_kernels() -> None:
     from tablejam.solver.local_search import warm_up
 
     warm_up()
+
+
+@pytest.fixture(scope="session")
+def business_jam_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README's example solved briefly (any valid schedule will do), for the tests of what is made from it."""
+    from tablejam.io import load_instance, write_atomic
+
+    instance = load_instance(BUSINESS_JAM)
+    path = tmp_path_factory.mktemp("business-jam") / "plan.json"
+    write_atomic(path, solve_checked(instance, time_limit=3).model_dump_json(indent=2))
+    return path
