@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from tablejam.errors import InputError
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule
+from tablejam.spreadsheet import ParticipantSheet, read_participant_sheet
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -23,9 +25,32 @@ _UNION_TAGS = {"grid", "list"}
 
 
 def load_instance(source: str | os.PathLike[str]) -> Instance:
-    """Read an instance from a TOML or JSON file, or from standard input when `source` is '-'."""
+    """Read an instance from a TOML or JSON file, or from standard input when `source` is '-'.
+
+    The files it names are read too, relative to the instance file's folder (to the current
+    folder for standard input): `participants` given as a spreadsheet path is replaced by the
+    rows read.
+    """
     data, where = _read_document(source)
-    return parse_model(Instance, data, where)
+    folder = instance_folder(source)
+    sheet = None
+    if isinstance(data, dict) and isinstance(data.get("participants"), str):
+        sheet = _read_sheet(data["participants"], folder, where)
+        data = {**data, "participants": sheet.rows}
+    instance = parse_model(Instance, data, where, locate=sheet.locate_field if sheet else None)
+    return instance
+
+
+def instance_folder(source: str | os.PathLike[str]) -> Path:
+    """The folder that paths inside an instance are relative to."""
+    return Path() if str(source) == "-" else Path(source).parent
+
+
+def _read_sheet(entry: str, folder: Path, where: str) -> ParticipantSheet:
+    path = folder / entry
+    if not path.is_file():
+        raise InputError(f"participants: no spreadsheet at '{path}' (the path is relative to the instance file)", where)
+    return read_participant_sheet(path)
 
 
 def load_schedule(source: str | os.PathLike[str]) -> Schedule:
@@ -33,12 +58,15 @@ def load_schedule(source: str | os.PathLike[str]) -> Schedule:
     return parse_model(Schedule, data, where)
 
 
-def parse_model(model: type[Model], data: Any, where: str) -> Model:
-    """Validate `data`; on failure raise one InputError listing every problem with its field path."""
+def parse_model(
+    model: type[Model], data: Any, where: str, locate: Callable[[tuple[Any, ...]], str | None] | None = None
+) -> Model:
+    """Validate `data`; on failure raise one InputError listing every problem with its field path
+    (or with what `locate` says about that path, e.g. a spreadsheet's row and column)."""
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        lines = [_describe(problem, data) for problem in error.errors()]
+        lines = [_describe(problem, data, locate) for problem in error.errors()]
         raise InputError("\n  ".join(["invalid content", *lines]), where) from None
 
 
@@ -89,18 +117,20 @@ def _parse_json(text: str, where: str) -> Any:
         raise InputError("not valid JSON: nested too deeply", where) from None
 
 
-def _describe(problem: Any, data: Any) -> str:
+def _describe(problem: Any, data: Any, locate: Callable[[tuple[Any, ...]], str | None] | None) -> str:
     """One line per validation problem: field path (with the participant id), message, the value given."""
     message = str(problem["msg"]).removeprefix("Value error, ")
     raw_loc = problem["loc"]
     loc = [part for k, part in enumerate(raw_loc) if not (k and raw_loc[k - 1] == "tables" and part in _UNION_TAGS)]
-    if not loc:  # a cross-reference problem: the message names its own location
+    if not loc:
         return message.replace("\n", "\n  ")
-    path = _path(loc, data)
+    path = (locate and locate(tuple(loc))) or _path(loc, data)
     if problem["type"] == "extra_forbidden":
         return f"{path}: unknown field (a typo?)"
     if problem["type"] == "missing":
         return f"{path}: required field is missing"
+    if problem["type"] == "reference":  # a cross-reference: the message already names the value
+        return f"{path}: {message}"
     return f"{path}: {message} (got {_short(problem.get('input'))})"
 
 
