@@ -17,7 +17,7 @@ import click
 from tablejam import __version__
 from tablejam.check import check as check_schedule
 from tablejam.errors import InputError
-from tablejam.io import load_instance, load_schedule, write_atomic
+from tablejam.io import history_pairs, instance_folder, load_instance, load_schedule, write_atomic
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule, relative_gap
 from tablejam.models.settings import SolverSettings
@@ -193,6 +193,8 @@ def validate(instance_path: str, fmt: str) -> None:
     instance: Instance = load_instance(instance_path)
     found = impossibilities(instance)
     bounds = counting_bounds(instance)
+    # Read again to count them: once loaded, they are among the met_before pairs.
+    from_history = len(history_pairs(instance, instance_folder(instance_path), instance_path))
     if fmt == "json":
         click.echo(
             _dump(
@@ -206,6 +208,8 @@ def validate(instance_path: str, fmt: str) -> None:
                         balanced_sizes(len(instance.attendees(r)), [(t.min, t.capacity) for t in instance.table_list])
                         for r in range(1, instance.rounds + 1)
                     ],
+                    "met_before_pairs": len(instance.met_before_pairs),
+                    "met_before_from_history": from_history,
                     "bounds": {
                         "max_rounds_without_repeats": bounds.max_rounds_without_repeats,
                         "max_new_encounters": bounds.max_new_encounters,
@@ -215,7 +219,7 @@ def validate(instance_path: str, fmt: str) -> None:
             nl=False,
         )
     else:
-        click.echo(validate_text(instance, found, bounds), nl=False)
+        click.echo(validate_text(instance, found, bounds, from_history), nl=False)
     sys.exit(EXIT_INFEASIBLE if found else EXIT_OK)
 
 

@@ -29,7 +29,7 @@ def load_instance(source: str | os.PathLike[str]) -> Instance:
 
     The files it names are read too, relative to the instance file's folder (to the current
     folder for standard input): `participants` given as a spreadsheet path is replaced by the
-    rows read.
+    rows read, and the pairs who shared a table in `rules.history` are added to `rules.met_before`.
     """
     data, where = _read_document(source)
     folder = instance_folder(source)
@@ -38,12 +38,42 @@ def load_instance(source: str | os.PathLike[str]) -> Instance:
         sheet = _read_sheet(data["participants"], folder, where)
         data = {**data, "participants": sheet.rows}
     instance = parse_model(Instance, data, where, locate=sheet.locate_field if sheet else None)
-    return instance
+    if not instance.rules.history:
+        return instance
+    known = {frozenset(pair) for pair in instance.rules.met_before}
+    learned = history_pairs(instance, folder, where) - known
+    met_before = [*instance.rules.met_before, *sorted(tuple(sorted(pair)) for pair in learned)]
+    # Validated again rather than copied: the derived views of the model are cached on first use.
+    return Instance.model_validate(
+        instance.model_dump() | {"rules": instance.rules.model_dump() | {"met_before": met_before}}
+    )
 
 
 def instance_folder(source: str | os.PathLike[str]) -> Path:
     """The folder that paths inside an instance are relative to."""
     return Path() if str(source) == "-" else Path(source).parent
+
+
+def history_pairs(instance: Instance, folder: Path, where: str) -> set[frozenset[str]]:
+    """Pairs of this event's participants who shared a table at an event of `rules.history`."""
+    people = set(instance.participant_index)
+    pairs: set[frozenset[str]] = set()
+    for k, entry in enumerate(instance.rules.history):
+        path = folder / entry
+        field = f"rules.history[{k}]"
+        if not path.is_file():
+            raise InputError(f"{field}: no schedule file at '{path}' (paths are relative to the instance file)", where)
+        try:
+            schedule = load_schedule(path)
+        except InputError as error:
+            raise InputError(f"{field}: {error}", where) from None
+        if not schedule.rounds:
+            raise InputError(f"{field}: '{path}' holds no seating (status '{schedule.status}')", where)
+        for seated in schedule.rounds:
+            for table in seated.tables:
+                here = [pid for pid in table.participants if pid in people]
+                pairs.update(frozenset((a, b)) for i, a in enumerate(here) for b in here[i + 1 :] if a != b)
+    return pairs
 
 
 def _read_sheet(entry: str, folder: Path, where: str) -> ParticipantSheet:

@@ -17,7 +17,7 @@ INSTANCES = sorted([*EXAMPLES.glob("*.toml"), *EXAMPLES.glob("*.json")])
 
 
 def test_there_are_examples() -> None:
-    assert {p.name for p in INSTANCES} >= {"business-jam.toml"}
+    assert {p.name for p in INSTANCES} >= {"business-jam.toml", "monthly-jam.toml"}
 
 
 @cache

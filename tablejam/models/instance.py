@@ -140,6 +140,12 @@ class Rules(_Strict):
         default_factory=list,
         description="Pairs who met at earlier events: meeting again is a repeat, not a new encounter.",
     )
+    history: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Schedule files (tablejam.schedule/1 JSON) of earlier events, paths relative to the instance "
+        "file: every pair that shared a table there counts as met before (ids not at this event are ignored). "
+        "Loading the instance adds those pairs to met_before.",
+    )
 
 
 class ObjectiveWeights(_Strict):
