@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import tempfile
 import tomllib
@@ -199,6 +200,8 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     except OSError as error:
         raise InputError(f"cannot write: {error.strerror}", str(target)) from None
     try:
+        # mkstemp makes the file private (0600); a replaced file keeps its mode, a new one gets the usual (umask).
+        os.fchmod(fd, stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -207,3 +210,9 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only portable way to read it is to set it: restored at once
+    os.umask(mask)
+    return mask

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import tomllib
 from pathlib import Path
 
@@ -168,3 +170,19 @@ def test_init_on_the_example_spreadsheet_solves() -> None:
     assert result.exit_code == 0
     # 36 attend round 1 and 35 the others; 35 at 7 tables sit evenly as 7 tables of 5.
     assert tomllib.loads(result.stdout)["tables"] == {"count": 7, "capacity": 6, "min": 5}
+
+
+def test_the_file_gets_the_usual_permissions(people: Path, tmp_path: Path) -> None:
+    """Written atomically through a private temporary file, yet readable like any new file (umask 022:
+    0644); an existing file keeps its own mode."""
+    event = tmp_path / "event.toml"
+    args = ["init", str(people), "--tables", "4", "--seats", "3", "--rounds", "2", "-o", str(event), "--force"]
+    previous = os.umask(0o022)
+    try:
+        run(*args)
+        assert stat.S_IMODE(event.stat().st_mode) == 0o644
+        event.chmod(0o640)
+        run(*args)
+        assert stat.S_IMODE(event.stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)
