@@ -10,14 +10,16 @@ import tempfile
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from tablejam.errors import InputError
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule
-from tablejam.spreadsheet import ParticipantSheet, read_participant_sheet
+
+if TYPE_CHECKING:
+    from tablejam.spreadsheet import ParticipantSheet
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -81,6 +83,8 @@ def _read_sheet(entry: str, folder: Path, where: str) -> ParticipantSheet:
     path = folder / entry
     if not path.is_file():
         raise InputError(f"participants: no spreadsheet at '{path}' (the path is relative to the instance file)", where)
+    from tablejam.spreadsheet import read_participant_sheet  # it reads files with this module's read_bytes
+
     return read_participant_sheet(path)
 
 
@@ -108,14 +112,7 @@ def _read_document(source: str | os.PathLike[str]) -> tuple[Any, str]:
     else:
         path = Path(source)
         where, suffix = str(path), path.suffix.lower()
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError("file not found", where) from None
-        except IsADirectoryError:
-            raise InputError("is a directory, not a file", where) from None
-        except OSError as error:
-            raise InputError(f"cannot read: {error.strerror}", where) from None
+        raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -130,6 +127,19 @@ def _read_document(source: str | os.PathLike[str]) -> tuple[Any, str]:
         raise InputError(f"unknown file type '{suffix}' (expected .toml or .json)", where)
     # Standard input: JSON when it looks like JSON, TOML otherwise.
     return (_parse_json(text, where) if text.lstrip().startswith(("{", "[")) else _parse_toml(text, where)), where
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; InputError naming the file if it cannot be read."""
+    where = str(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", where) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", where) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", where) from None
 
 
 def _parse_toml(text: str, where: str) -> Any:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tablejam.errors import InputError
+from tablejam.io import read_bytes
 
 LIST_SEPARATOR = ";"
 TEXT_COLUMNS = ("id", "name", "sector", "company", "host")
@@ -74,26 +75,14 @@ def read_participant_sheet(path: str | Path) -> ParticipantSheet:
     where = str(path)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        grid, delimiter = _csv_grid(_read_bytes(path), where)
+        grid, delimiter = _csv_grid(read_bytes(path), where)
     elif suffix in XLSX_SUFFIXES:
-        grid, delimiter = _xlsx_grid(_read_bytes(path), where), None
+        grid, delimiter = _xlsx_grid(read_bytes(path), where), None
     elif suffix in (".xls", ".ods", ".numbers"):
         raise InputError(f"'{suffix}' files cannot be read: save the sheet as .xlsx or as CSV UTF-8", where)
     else:
         raise InputError(f"unknown spreadsheet type '{suffix}' (expected .csv or .xlsx)", where)
     return _Reader(where, delimiter).read(grid)
-
-
-def _read_bytes(path: Path) -> bytes:
-    where = str(path)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", where) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", where) from None
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", where) from None
 
 
 Grid = list[tuple[int, list[Any]]]  # (spreadsheet row number, cell values)

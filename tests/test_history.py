@@ -14,25 +14,17 @@ from tablejam.errors import InputError
 from tablejam.io import load_instance
 from tablejam.models import Schedule
 from tests.conftest import solve_checked
+from tests.test_cli import GOOD_TOML
 
-# Four people, one round at two tables of two, repeats forbidden.
-EVENT = """
-rounds = 1
-[tables]
-count = 2
-capacity = 2
+# GOOD_TOML's four people a-d at two tables of two, in one round, repeats forbidden.
+EVENT = (
+    GOOD_TOML.replace("rounds = 2", "rounds = 1")
+    + """
 [rules]
 met_before = [["d", "c"]]
 history = ["past/june.json"]
-[[participants]]
-id = "a"
-[[participants]]
-id = "b"
-[[participants]]
-id = "c"
-[[participants]]
-id = "d"
 """
+)
 
 
 def seating(*tables: list[str]) -> dict:

@@ -9,11 +9,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from tablejam.cli import main
 from tablejam.io import load_instance
 from tablejam.spreadsheet import read_participants
+from tests.test_cli import run
 
 # 12 people; Lea misses round 2, Ali hosts T1, two pairs of colleagues.
 PEOPLE = """name,sector,company,offers,needs,absent,host
@@ -30,10 +29,6 @@ Jon,health,,funding,hiring,,
 Kai,food,,sales,funding,,
 Lea,energy,,hiring,design,2,
 """
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 @pytest.fixture
