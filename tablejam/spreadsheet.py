@@ -102,7 +102,7 @@ def _csv_grid(raw: bytes, where: str) -> tuple[Grid, str]:
     try:
         return [(number, cells) for number, cells in enumerate(reader, start=1)], delimiter
     except csv.Error as error:
-        raise InputError(f"not valid CSV: {error}", f"{where}, row {reader.line_num}") from None
+        raise InputError(f"not valid CSV: {error}", f"{where}, line {reader.line_num}") from None
 
 
 def _xlsx_grid(raw: bytes, where: str) -> Grid:

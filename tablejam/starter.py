@@ -45,7 +45,8 @@ def starter(
     attendance = [sum(1 for p in sheet.rows if r not in p.get("absent", [])) for r in range(1, rounds + 1)]
     _check_seats(attendance, tables, seats)
     least = min(range(rounds), key=lambda r: attendance[r])
-    even = balanced_sizes(attendance[least], [(0, seats)] * tables) or []
+    even = balanced_sizes(attendance[least], [(0, seats)] * tables)
+    assert even is not None  # _check_seats made room for everyone, and no table has a minimum yet
     if min_seated is None:
         min_seated = min(even)
     _check_minimum(attendance, tables, seats, min_seated)
@@ -100,6 +101,7 @@ def _toml(instance: Instance, relative: str, attendance: list[int], even: list[i
         "# Columns: id, name, sector, company, offers, needs, absent (round numbers), host (a table id);",
         "# lists separated by ';'; other columns are kept. Edit the sheet, not this file, to change who comes.",
         f"# {len(ids)} participants; attending per round: {', '.join(map(str, attendance))}.",
+        *_attribute_lines(instance),
         f"participants = {_string(relative)}",
         "",
         _setting("[tables]", 'or a list: [[tables]] id = "Window", capacity = 5, min = 3'),
@@ -140,6 +142,12 @@ def _toml(instance: Instance, relative: str, attendance: list[int], even: list[i
 def _setting(text: str, comment: str) -> str:
     """A line with its comment in the comment column, as a person would align it."""
     return f"{text:<23} # {comment}"
+
+
+def _attribute_lines(instance: Instance) -> list[str]:
+    """Name the columns kept as attributes: a misspelt column (say 'absence') lands there unread."""
+    kept = list(dict.fromkeys(header for person in instance.participants for header in person.attributes))
+    return [f"# Other columns, kept but not read: {', '.join(kept)}."] if kept else []
 
 
 def _sector_lines(instance: Instance) -> list[str]:

@@ -69,7 +69,7 @@ def test_the_file_names_the_sheet_and_spells_out_every_default(people: Path, tmp
         "rules": {"repeats": "forbid", "colleagues": "apart", "keep_apart": [], "met_before": [], "history": []},
         "objective": {"new": 1, "complementary": 1, "cross_sector": 0, "repeat": 10, "fairness": 0},
     }
-    assert "# 12 participants; attending per round: 12, 11." in text
+    assert "# 12 participants; attending per round: 12, 11.\nparticipants" in text  # no other columns
     assert "# max_per_table = 2" in text
     assert '# limits = { "fintech" = 1 }' in text
     assert "sits evenly as\n# 3 tables of 3 and 1 of 2." in text
@@ -165,6 +165,7 @@ def test_init_on_the_example_spreadsheet_solves() -> None:
     assert result.exit_code == 0
     # 36 attend round 1 and 35 the others; 35 at 7 tables sit evenly as 7 tables of 5.
     assert tomllib.loads(result.stdout)["tables"] == {"count": 7, "capacity": 6, "min": 5}
+    assert "# Other columns, kept but not read: Email, Member since.\n" in result.stdout
 
 
 def test_the_file_gets_the_usual_permissions(people: Path, tmp_path: Path) -> None:
