@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tablejam.cli import main
 from tablejam.errors import InputError
@@ -46,11 +49,17 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def write_xlsx(path: Path, rows: list[list[Any]]) -> Path:
+def workbook(rows: list[list[Any]]) -> bytes:
     book = openpyxl.Workbook()
     for row in rows:
         book.active.append(row)
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(path: Path, rows: list[list[Any]]) -> Path:
+    path.write_bytes(workbook(rows))
     return path
 
 
@@ -280,3 +289,28 @@ def test_a_broken_spreadsheet_exits_2_naming_the_cell(tmp_path: Path) -> None:
         assert result.stderr == (
             f"error: {people}, row 2, column 'absent': 'two' is not a round number (rounds missed, e.g. 2 or 2;3)\n"
         )
+
+
+GOOD_WORKBOOK = workbook([["id", "name", "absent"], ["a", "Anna", 2], ["b", "Ben", "1;2"]])
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    suffix=st.sampled_from([".csv", ".xlsx"]),
+    cut=st.floats(0, 1),
+    position=st.floats(0, 1),
+    byte=st.integers(0, 255),
+)
+def test_corrupted_spreadsheets_give_our_error(tmp_path: Path, suffix: str, cut: float, position: float, byte: int):
+    """A truncated file or a byte changed anywhere (the zip of a workbook, a CSV's quotes and
+    encoding): either it still reads or an InputError names the file, never anything else."""
+    good = PEOPLE_CSV.encode() if suffix == ".csv" else GOOD_WORKBOOK
+    corrupted = bytearray(good[: max(1, int(cut * len(good)))])
+    corrupted[int(position * (len(corrupted) - 1))] = byte
+    path = tmp_path / f"people{suffix}"
+    path.write_bytes(bytes(corrupted))
+    try:
+        read_participants(path)
+    except InputError as error:
+        assert error.where.startswith(str(path))
+        assert error.message
