@@ -19,8 +19,16 @@ from tablejam import __version__
 from tablejam.check import check as check_schedule
 from tablejam.errors import InputError
 from tablejam.export import FORMATS, ExportFormat, export_files, format_of
-from tablejam.io import load_instance, load_schedule, load_setting, write_atomic, write_files_atomic
-from tablejam.models.instance import Instance
+from tablejam.io import (
+    history_pairs,
+    instance_folder,
+    load_instance,
+    load_schedule,
+    load_setting,
+    write_atomic,
+    write_files_atomic,
+)
+from tablejam.models.instance import MAX_ROUNDS, MAX_SEATS, MAX_TABLES, Instance
 from tablejam.models.schedule import Schedule, relative_gap
 from tablejam.models.settings import PRESETS, Setting, SolverSettings
 from tablejam.precheck import balanced_sizes, counting_bounds, impossibilities
@@ -315,6 +323,8 @@ def validate(instance_path: str, fmt: str) -> None:
     instance: Instance = load_instance(instance_path)
     found = impossibilities(instance)
     bounds = counting_bounds(instance)
+    # Read again to count them: once loaded, they are among the met_before pairs.
+    from_history = len(history_pairs(instance, instance_folder(instance_path), instance_path))
     if fmt == "json":
         click.echo(
             _dump(
@@ -328,6 +338,8 @@ def validate(instance_path: str, fmt: str) -> None:
                         balanced_sizes(len(instance.attendees(r)), [(t.min, t.capacity) for t in instance.table_list])
                         for r in range(1, instance.rounds + 1)
                     ],
+                    "met_before_pairs": len(instance.met_before_pairs),
+                    "met_before_from_history": from_history,
                     "bounds": {
                         "max_rounds_without_repeats": bounds.max_rounds_without_repeats,
                         "max_new_encounters": bounds.max_new_encounters,
@@ -337,7 +349,57 @@ def validate(instance_path: str, fmt: str) -> None:
             nl=False,
         )
     else:
-        click.echo(validate_text(instance, found, bounds), nl=False)
+        click.echo(validate_text(instance, found, bounds, from_history), nl=False)
+    sys.exit(EXIT_INFEASIBLE if found else EXIT_OK)
+
+
+@main.command()
+@click.argument("people", metavar="PEOPLE")
+@click.option("--tables", type=click.IntRange(1, MAX_TABLES), required=True, help="Number of tables (ids T1..TN).")
+@click.option("--seats", type=click.IntRange(1, MAX_SEATS), required=True, help="Seats per table.")
+@click.option("--rounds", type=click.IntRange(1, MAX_ROUNDS), required=True, help="Number of rounds.")
+@click.option(
+    "--min",
+    "min_seated",
+    type=click.IntRange(0, MAX_SEATS),
+    help="Fewest at a table in every round [default: the smallest table of an even seating of the least "
+    "attended round].",
+)
+@click.option("--name", help="Name of the event [default: from the spreadsheet's file name].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the file here (atomically).")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@_reports_input_errors
+def init(
+    people: str,
+    tables: int,
+    seats: int,
+    rounds: int,
+    min_seated: int | None,
+    name: str | None,
+    output: str | None,
+    force: bool,
+) -> None:
+    """Write a commented instance file for the participants in PEOPLE (.csv or .xlsx).
+
+    Without -o it goes to standard output. `tablejam solve` works on it unchanged."""
+    from tablejam.starter import starter
+
+    if output is not None and Path(output).exists() and not force:
+        raise InputError("exists already; add --force to overwrite it", output)
+    folder = Path(output).parent if output is not None else Path()
+    draft = starter(people, tables=tables, seats=seats, rounds=rounds, min_seated=min_seated, name=name, folder=folder)
+    if output is not None:
+        write_atomic(output, draft.text)
+        click.echo(
+            f"wrote {output}: {len(draft.instance.participants)} participants, {tables} tables of {seats} "
+            f"(at least {draft.instance.table_list[0].min} each), {rounds} rounds",
+            err=True,
+        )
+    else:
+        click.echo(draft.text, nl=False)
+    found = impossibilities(draft.instance)
+    for item in found:
+        click.echo(f"impossible: [{item.rule}] {item.message}", err=True)
     sys.exit(EXIT_INFEASIBLE if found else EXIT_OK)
 
 

@@ -100,7 +100,8 @@ def violation_lines(report: CheckReport) -> list[str]:
     return [f"{len(report.violations)} violation(s):", *(f"  [{v.rule}] {v.message}" for v in report.violations)]
 
 
-def validate_text(instance: Instance, found: list[Reason], bounds: Bounds) -> str:
+def validate_text(instance: Instance, found: list[Reason], bounds: Bounds, from_history: int = 0) -> str:
+    """`from_history`: how many of the met-before pairs met at the events of rules.history."""
     lines = [_title(instance)]
     limits = [(t.min, t.capacity) for t in instance.table_list]
     for number in range(1, instance.rounds + 1):
@@ -110,6 +111,11 @@ def validate_text(instance: Instance, found: list[Reason], bounds: Bounds) -> st
         lines.append(f"  round {number}: {attendees} attendees, {seating}")
     seats = sum(t.capacity for t in instance.table_list)
     lines.append(f"  seats per round: {seats} (minimums add up to {sum(t.min for t in instance.table_list)})")
+    if instance.met_before_pairs or instance.rules.history:
+        events = len(instance.rules.history)
+        noun = "event" if events == 1 else "events"
+        history = f" ({from_history} of them at {events} earlier {noun} in rules.history)" if events else ""
+        lines.append(f"  pairs who met before: {len(instance.met_before_pairs)}{history}")
     lines.append(f"  most rounds possible without repeats: {bounds.max_rounds_without_repeats}")
     lines.append(f"  most new encounters possible: {bounds.max_new_encounters}")
     if instance.rules.repeats == "forbid" and instance.rounds > bounds.max_rounds_without_repeats:

@@ -64,6 +64,9 @@ def changed_event(instance: Instance, printed: Schedule, change: Change) -> Inst
 
     data = instance.model_dump()
     data["participants"] = people
+    # The loader has already added history's pairs to met_before; the paths would only be wrong
+    # relative to wherever the changed event is written.
+    data["rules"]["history"] = []
     try:
         return Instance.model_validate(data)
     except ValueError as error:  # e.g. an arrival hosting a table that does not exist

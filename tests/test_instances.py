@@ -11,11 +11,13 @@ from tablejam.io import load_instance
 from tablejam.models import Schedule
 from tests.conftest import solve_checked
 
-INSTANCES = sorted((Path(__file__).resolve().parent.parent / "instances").glob("*.*"))
+EXAMPLES = Path(__file__).resolve().parent.parent / "instances"
+# Instance files only: spreadsheets sit beside them, earlier schedules (rules.history) in a subfolder.
+INSTANCES = sorted([*EXAMPLES.glob("*.toml"), *EXAMPLES.glob("*.json")])
 
 
 def test_there_are_examples() -> None:
-    assert {p.name for p in INSTANCES} >= {"business-jam.toml"}
+    assert {p.name for p in INSTANCES} >= {"business-jam.toml", "monthly-jam.toml"}
 
 
 @cache
@@ -39,6 +41,6 @@ def test_business_jam_meets_only_new_people() -> None:
 
     Attendance 46, 48, 47, 46 allows at most 110 + 120 + 115 + 110 = 455 meetings (see test_cli);
     with repeats forbidden, a schedule that fills the tables meets 455 new pairs."""
-    schedule = solved(INSTANCES[0].parent / "business-jam.toml")
+    schedule = solved(EXAMPLES / "business-jam.toml")
     assert schedule.stats is not None
     assert (schedule.stats.new_encounters, schedule.stats.repeat_meetings) == (455, 0)

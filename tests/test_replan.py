@@ -135,3 +135,25 @@ def test_replan_command_writes_schedule_and_changed_event(tmp_path: Path) -> Non
     bad = runner.invoke(main, ["replan", str(tmp_path / "event.json"), str(tmp_path / "plan.json"),
                                "--after-round", "1", "--absent", "zz"])  # fmt: skip
     assert bad.exit_code == 2 and "--absent: no participant 'zz'" in bad.stderr
+
+
+def test_an_impossible_replan_says_why_in_the_events_round_numbers() -> None:
+    # 6 people at 2 tables of exactly 3: without p1 from round 2 on, 5 people cannot fill 6 seats.
+    instance = make_instance(6, rounds=3, tables={"count": 2, "capacity": 3, "min": 3}, rules={"repeats": "minimise"})
+    printed = solve_checked(instance, time_limit=3)
+    _, new = replan(instance, printed, Change(after_round=1, absent=("p1",)), SETTINGS)
+    assert new.status == "infeasible" and new.rounds == []
+    assert new.explanation == [
+        "round 2 has 5 attendees but the table minimums add up to 6",
+        "round 3 has 5 attendees but the table minimums add up to 6",
+    ]
+    assert [reason.rounds for reason in new.reasons] == [[2], [3]]
+
+
+def test_reasons_about_the_remaining_rounds_are_renumbered() -> None:
+    from tablejam.solver.replan import _in_event_rounds_text
+
+    # The remaining event numbers its rounds from 1; after round 2 its round 1 is the event's round 3.
+    assert _in_event_rounds_text("7 people attend rounds 1 and 2, so some table in round 2", 2) == (
+        "7 people attend rounds 3 and 4, so some table in round 4"
+    )

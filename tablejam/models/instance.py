@@ -7,10 +7,24 @@ are errors so that a typo is never silently ignored, and every cross-reference
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    GetJsonSchemaHandler,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 WEIGHT_DECIMALS = 3
@@ -76,6 +90,11 @@ class Participant(_Strict):
     host: str | None = Field(
         default=None, description="Table id this participant hosts: seated there in every round attended."
     )
+    attributes: dict[str, str] = Field(
+        default_factory=dict,
+        description="Anything else known about the participant (e.g. a spreadsheet's other columns, by header): "
+        "kept and passed on, not used by the rules.",
+    )
 
     @field_validator("offers", "needs")
     @classmethod
@@ -121,6 +140,12 @@ class Rules(_Strict):
     met_before: list[tuple[NonEmptyStr, NonEmptyStr]] = Field(
         default_factory=list,
         description="Pairs who met at earlier events: meeting again is a repeat, not a new encounter.",
+    )
+    history: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Schedule files (tablejam.schedule/1 JSON) of earlier events, paths relative to the instance "
+        "file: every pair that shared a table there counts as met before (ids not at this event are ignored). "
+        "Loading the instance adds those pairs to met_before.",
     )
 
 
@@ -177,6 +202,22 @@ def _table_form(value: Any) -> str:
     return "grid" if isinstance(value, dict | TableGrid) else "list"
 
 
+class _OrSpreadsheetPath:
+    """In the file, `participants` may name a spreadsheet instead; the loader reads it, so a model holds the list."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        as_list = handler(core_schema)
+        as_path = {
+            "type": "string",
+            "minLength": 1,
+            "description": "Path of a .csv or .xlsx participant table, relative to the instance file: one row per "
+            "participant, columns by header (id, name, sector, company, offers, needs, absent, host; "
+            "lists separated by ';'; other columns are kept as attributes).",
+        }
+        return {"anyOf": [as_list, as_path]}
+
+
 class Instance(_Strict):
     """A multi-round networking event to plan."""
 
@@ -188,16 +229,41 @@ class Instance(_Strict):
     ] = Field(
         description="Either {count, capacity, min} for identical tables T1..Tcount, or a list of {id, capacity, min}."
     )
-    participants: list[Participant] = Field(min_length=1, max_length=MAX_PARTICIPANTS, description="The participants.")
+    participants: Annotated[list[Participant], _OrSpreadsheetPath] = Field(
+        min_length=1,
+        max_length=MAX_PARTICIPANTS,
+        description="The participants, or the path of a spreadsheet listing them (read by load_instance).",
+    )
     sectors: SectorRules = Field(default_factory=SectorRules, description="Sector caps.")
     rules: Rules = Field(default_factory=Rules, description="Hard rules and repeat policy.")
     objective: ObjectiveWeights = Field(default_factory=ObjectiveWeights, description="Objective weights.")
+
+    @field_validator("participants", mode="before")
+    @classmethod
+    def _not_a_path(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(
+                f"the spreadsheet '{value}' is read by load_instance (tablejam.io); a model needs the list itself"
+            )
+        return value
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Instance:
         problems = reference_problems(self)
         if problems:
-            raise ValueError("\n".join(problems))
+            # One line error per problem, each at its own field path, so a loader can say where it came from
+            # (e.g. the spreadsheet row and column of a participant's host).
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("reference", "{problem}", {"problem": problem.message}),
+                        loc=problem.loc,
+                        input=problem.value,
+                    )
+                    for problem in problems
+                ],
+            )
         return self
 
     # Derived views, computed once (the model is frozen).
@@ -297,39 +363,63 @@ def cross_sector(a: Participant, b: Participant) -> bool:
     return bool(a.sector) and bool(b.sector) and a.sector != b.sector
 
 
-def reference_problems(instance: Instance) -> list[str]:
-    """Every cross-reference that does not resolve, each naming its field path and value."""
-    problems: list[str] = []
+@dataclass(frozen=True)
+class ReferenceProblem:
+    """A cross-reference that does not resolve: where (field path), what, and the value given."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    value: Any
+
+
+def reference_problems(instance: Instance) -> list[ReferenceProblem]:
+    """Every cross-reference that does not resolve, each at its field path with the value."""
+    problems: list[ReferenceProblem] = []
     tables = instance.tables.expand() if isinstance(instance.tables, TableGrid) else instance.tables
 
     seen_tables: set[str] = set()
     for k, table in enumerate(tables):
         if table.id in seen_tables:
-            problems.append(f"tables[{k}].id: duplicate table id '{table.id}'")
+            problems.append(ReferenceProblem(("tables", k, "id"), f"duplicate table id '{table.id}'", table.id))
         seen_tables.add(table.id)
 
     seen_people: set[str] = set()
     for k, person in enumerate(instance.participants):
-        where = f"participants[{k}] (id '{person.id}')"
         if person.id in seen_people:
-            problems.append(f"{where}.id: duplicate participant id '{person.id}'")
+            problems.append(
+                ReferenceProblem(("participants", k, "id"), f"duplicate participant id '{person.id}'", person.id)
+            )
         seen_people.add(person.id)
         if person.host is not None and person.host not in seen_tables:
-            problems.append(f"{where}.host: table '{person.host}' does not exist")
+            problems.append(
+                ReferenceProblem(("participants", k, "host"), f"table '{person.host}' does not exist", person.host)
+            )
         for round_number in person.absent:
             if not 1 <= round_number <= instance.rounds:
-                problems.append(f"{where}.absent: round {round_number} is outside 1..{instance.rounds}")
+                problems.append(
+                    ReferenceProblem(
+                        ("participants", k, "absent"),
+                        f"round {round_number} is outside 1..{instance.rounds}",
+                        round_number,
+                    )
+                )
 
     for field in ("keep_apart", "met_before"):
         for k, (a, b) in enumerate(getattr(instance.rules, field)):
             for who in (a, b):
                 if who not in seen_people:
-                    problems.append(f"rules.{field}[{k}]: participant '{who}' does not exist")
+                    problems.append(
+                        ReferenceProblem(("rules", field, k), f"participant '{who}' does not exist", [a, b])
+                    )
             if a == b:
-                problems.append(f"rules.{field}[{k}]: pairs a participant with themself ('{a}')")
+                problems.append(
+                    ReferenceProblem(("rules", field, k), f"pairs a participant with themself ('{a}')", [a, b])
+                )
 
     sectors = {p.sector for p in instance.participants if p.sector}
     for sector in instance.sectors.limits:
         if sector not in sectors:
-            problems.append(f"sectors.limits: sector '{sector}' has no participants (a typo?)")
+            problems.append(
+                ReferenceProblem(("sectors", "limits"), f"sector '{sector}' has no participants (a typo?)", sector)
+            )
     return problems

@@ -9,6 +9,7 @@ where the model fits, CP-SAT keeps the score as a constraint and maximises the s
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -18,8 +19,9 @@ from scipy.optimize import linear_sum_assignment
 
 from tablejam.check import check
 from tablejam.models.instance import Instance
-from tablejam.models.schedule import Replanned, Schedule, relative_gap
+from tablejam.models.schedule import Reason, Replanned, Schedule, relative_gap
 from tablejam.models.settings import SolverSettings
+from tablejam.precheck import impossibilities
 from tablejam.replan import Change, changed_event, moves, remaining_event, stitched
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.cpsat import SeatingModel, interchangeable_tables
@@ -46,12 +48,20 @@ def replan(
     settings = settings or SolverSettings(time_limit=10.0)
     started = time.perf_counter()
     event = changed_event(instance, printed, change)
+    found = impossibilities(event)  # in the event's own round numbers; rounds 1..K were seated, so these are later
+    if found:
+        explanation = [reason.message for reason in found]
+        refused = Schedule(instance=event.name, status="infeasible", rounds=[], explanation=explanation, reasons=found)
+        return event, refused.model_copy(update={"replanned": _replanned(instance, printed, change, event, [])})
     remaining = remaining_event(event, printed, change.after_round)
     budget = settings.model_copy(update={"time_limit": settings.time_limit * SCORE_SHARE})
     first = solve(remaining, budget, stop=stop, progress=progress,
                   start=lambda problem: _printed_start(problem, printed, change.after_round))  # fmt: skip
     if not first.rounds:
-        return event, first.model_copy(update={"replanned": _replanned(instance, printed, change, event, [])})
+        reasons = [_in_event_rounds(reason, change.after_round) for reason in first.reasons]
+        update = {"reasons": reasons, "explanation": [_in_event_rounds_text(text, change.after_round) for text in
+                  first.explanation], "replanned": _replanned(instance, printed, change, event, [])}  # fmt: skip
+        return event, first.model_copy(update=update)
 
     problem = Problem.from_instance(remaining)
     preferred = _printed_seats(problem, printed, change.after_round)
@@ -79,6 +89,26 @@ def replan(
         replanned=_replanned(instance, printed, change, event, rounds),
     )
     return event, result
+
+
+def _in_event_rounds(reason: Reason, after_round: int) -> Reason:
+    """A reason about the remaining event (rounds numbered from 1) in the whole event's round numbers."""
+    return reason.model_copy(
+        update={
+            "rounds": [r + after_round for r in reason.rounds],
+            "message": _in_event_rounds_text(reason.message, after_round),
+        }
+    )
+
+
+def _in_event_rounds_text(text: str, after_round: int) -> str:
+    return re.sub(r"\b(rounds?) (\d+)(?: and (\d+))?", lambda m: _shifted(m, after_round), text)
+
+
+def _shifted(match: re.Match[str], after_round: int) -> str:
+    word, first, second = match.groups()
+    shifted = f"{word} {int(first) + after_round}"
+    return shifted + (f" and {int(second) + after_round}" if second else "")
 
 
 def _bound(event: Instance, objective: float, remaining: Schedule) -> float:
