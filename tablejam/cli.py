@@ -25,6 +25,7 @@ from tablejam.io import (
     load_instance,
     load_schedule,
     load_setting,
+    parse_model,
     write_atomic,
     write_files_atomic,
 )
@@ -512,7 +513,17 @@ def _named_setting(spec: str) -> tuple[str, Setting]:
     help="There from round K+1 on: a participant who was absent, or a new one with this id (repeatable, or ID,ID).",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write the new schedule (JSON for .json, text otherwise)."
+    "--arrivals",
+    "arrivals_path",
+    type=click.Path(dir_okay=False),
+    help="Late arrivals from a .csv or .xlsx sheet (columns as for participants; give an id column): "
+    "new participants, or returning ones by id.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the new schedule: .json, .csv, .xlsx, .html, text otherwise.",
 )
 @click.option(
     "--instance-out",
@@ -531,6 +542,7 @@ def replan(
     after_round: int,
     absent: tuple[str, ...],
     arrive: tuple[str, ...],
+    arrivals_path: str | None,
     output: str | None,
     instance_out: str | None,
     fmt: str,
@@ -543,11 +555,19 @@ def replan(
     from tablejam.models.instance import Participant
     from tablejam.replan import Change
     from tablejam.solver.replan import replan as replan_event
+    from tablejam.spreadsheet import read_participant_sheet
 
     instance = load_instance(instance_path)
     printed = load_schedule(schedule_path)
     known = instance.participant_index
     arrivals = [instance.participants[known[pid]] if pid in known else Participant(id=pid) for pid in _ids(arrive)]
+    if arrivals_path is not None:
+        sheet = read_participant_sheet(arrivals_path)
+        for k, row in enumerate(sheet.rows):
+            pid = str(row.get("id", ""))
+            arrivals.append(
+                instance.participants[known[pid]] if pid in known else parse_model(Participant, row, sheet.locate(k))
+            )
     change = Change(after_round=after_round, absent=tuple(_ids(absent)), arrivals=tuple(arrivals))
     settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
     if instance_out is not None and Path(instance_out).suffix.lower() != ".json":

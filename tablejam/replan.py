@@ -60,7 +60,8 @@ def changed_event(instance: Instance, printed: Schedule, change: Change) -> Inst
         people.append(data)
     for pid, person in arriving.items():
         if pid not in known:
-            people.append({**person.model_dump(), "absent": list(range(1, change.after_round + 1))})
+            already = range(1, change.after_round + 1)  # they were not there for what happened
+            people.append({**person.model_dump(), "absent": sorted(set(already) | set(person.absent))})
 
     data = instance.model_dump()
     data["participants"] = people

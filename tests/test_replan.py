@@ -157,3 +157,35 @@ def test_reasons_about_the_remaining_rounds_are_renumbered() -> None:
     assert _in_event_rounds_text("7 people attend rounds 1 and 2, so some table in round 2", 2) == (
         "7 people attend rounds 3 and 4, so some table in round 4"
     )
+
+
+def test_replan_reads_late_arrivals_from_a_sheet(tmp_path: Path) -> None:
+    instance, printed = _nine_in_threes()
+    (tmp_path / "event.json").write_text(instance.model_dump_json())
+    (tmp_path / "plan.json").write_text(printed.model_dump_json())
+    replan_late = ["replan", str(tmp_path / "event.json"), str(tmp_path / "plan.json"), "--after-round", "2",
+                   "--arrivals", str(tmp_path / "late.csv"), "--time-limit", "3"]  # fmt: skip
+    # One new person with details, one returning (p1, whom the file already lists), and one bad cell.
+    (tmp_path / "late.csv").write_text("id,name,sector,offers\nq1,Quinn Late,food,design;funding\np1,,,\n")
+    result = CliRunner().invoke(main, [*replan_late, "--absent", "p2", "--format", "json",
+                                       "--instance-out", str(tmp_path / "now.json")])  # fmt: skip
+    # p1 already attends every round: a returning participant must have been away.
+    assert result.exit_code == 2 and "--arrive: 'p1' already attends every round after 2" in result.stderr
+    (tmp_path / "late.csv").write_text("id,name,sector,offers\nq1,Quinn Late,food,design;funding\n")
+    result = CliRunner().invoke(main, [*replan_late, "--absent", "p2", "--format", "json",
+                                       "--instance-out", str(tmp_path / "now.json")])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["replanned"]["arrived"] == ["q1"]
+    now = json.loads((tmp_path / "now.json").read_text())
+    late = next(p for p in now["participants"] if p["id"] == "q1")
+    assert (late["name"], late["sector"], late["offers"]) == ("Quinn Late", "food", ["design", "funding"])
+    assert late["absent"] == [1, 2]  # not there for what happened before they came
+    seated = [pid for r in document["rounds"][2:] for t in r["tables"] for pid in t["participants"]]
+    assert seated.count("q1") == 2 and "p2" not in seated
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,absent\nq2,Quinn Two,soon\n")
+    result = CliRunner().invoke(main, ["replan", str(tmp_path / "event.json"), str(tmp_path / "plan.json"),
+                                       "--after-round", "2", "--arrivals", str(bad)])  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{bad}, row 2, column 'absent'" in result.stderr
