@@ -18,6 +18,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from tablejam.check import check
+from tablejam.errors import InternalError
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Reason, Replanned, Schedule, relative_gap
 from tablejam.models.settings import SolverSettings
@@ -73,7 +74,9 @@ def replan(
 
     rounds = stitched(printed, change.after_round, closest)
     report = check(event, Schedule(rounds=rounds))
-    assert report.valid and report.stats is not None, [v.message for v in report.violations]
+    if not report.valid or report.stats is None:
+        listed = "; ".join(v.message for v in report.violations[:5])
+        raise InternalError(f"the re-planned schedule breaks rules of the changed event: {listed}")
     objective = report.stats.objective
     bound = _bound(event, objective, closest)
     solver = closest.solver.model_copy(update={"time_s": round(time.perf_counter() - started, 3)})  # type: ignore[union-attr]
