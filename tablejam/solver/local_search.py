@@ -547,17 +547,28 @@ def parallel_local_search(
     """`walks` independent local searches from `start` (seeds apart), one thread each; the best result.
 
     The kernel releases the GIL, so on a machine with that many cores each walk runs at full speed:
-    on instances where a walk's luck decides (golfer rungs), that many chances in the same time.
-    Once one walk reaches the target (or validity, with `stop_when_valid`), the others stop; so do
-    all at `stop`. With one walk this is exactly `local_search`."""
+    on instances where a walk's luck decides (golfer rungs), that many chances of a valid seating in
+    the same time. The first walk is the plain search; the others only hunt for validity and stop
+    at their first valid seating, so instances valid within a second (realistic events) get the same
+    improving search as with one walk. Once one walk reaches
+    the target (or validity, with `stop_when_valid`), all stop; so do all at `stop`. With one walk
+    this is exactly `local_search`."""
     if walks <= 1:
         return local_search(problem, start, seconds, seed, stop=stop, target=target,
                             stop_when_valid=stop_when_valid, **options)  # fmt: skip
     enough = threading.Event()  # stops every walk: one has finished the job, or the caller said stop
     with ThreadPoolExecutor(max_workers=walks) as pool:
-        common = {"stop": enough, "target": target, "stop_when_valid": stop_when_valid, **options}
+        common = {"stop": enough, "target": target, **options}
         running = {
-            pool.submit(local_search, problem, start, seconds, seed + k * WALK_SEED_STRIDE, **common)
+            pool.submit(
+                local_search,
+                problem,
+                start,
+                seconds,
+                seed + k * WALK_SEED_STRIDE,
+                stop_when_valid=stop_when_valid or k > 0,
+                **common,
+            )
             for k in range(walks)
         }
         results: list[SearchResult] = []
