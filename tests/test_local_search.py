@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
 from tablejam.check import check
 from tablejam.generate import business_event, golfer
 from tablejam.solver.construct import greedy_schedule
-from tablejam.solver.local_search import STATUS_SLOTS, SearchState, _search, local_search
+from tablejam.solver.local_search import (
+    STATUS_SLOTS,
+    SearchState,
+    _search,
+    local_search,
+    parallel_local_search,
+)
 from tablejam.solver.problem import Problem
 
 
@@ -59,3 +67,32 @@ def test_same_seed_and_iterations_give_the_same_seating(seed: int) -> None:
     second = local_search(problem, start, seconds=60, seed=seed, max_iterations=6000)
     assert first.iterations == second.iterations == 6000
     assert first.seating == second.seating
+
+
+def test_parallel_walks_find_the_affine_plane() -> None:
+    """9 people at 3 tables of 3 for 4 rounds: every one of the 36 pairs meets exactly once (the affine
+    plane of order 3, which exists). Two walks side by side; the first to find it stops the other."""
+    problem = Problem.from_instance(golfer(3, 3, 4))
+    result = parallel_local_search(problem, greedy_schedule(problem), walks=2, seconds=30, stop_when_valid=True)
+    assert result.violations == 0
+    report = check(problem.instance, problem.to_ids(result.seating))
+    assert report.valid and report.stats is not None
+    assert report.stats.new_encounters == 36
+
+
+def test_parallel_walks_stop_at_the_callers_signal() -> None:
+    """A stop already set: every walk ends after its first chunk, long before the 60 s allowed."""
+    problem = Problem.from_instance(golfer(8, 4, 10))  # no walk solves this in one chunk
+    stop = threading.Event()
+    stop.set()
+    result = parallel_local_search(problem, greedy_schedule(problem), walks=2, seconds=60, stop=stop)
+    assert result.seconds < 10
+
+
+def test_one_walk_is_the_plain_local_search() -> None:
+    """With one walk (one worker) the result is the single search's, so one-worker runs stay reproducible."""
+    problem = Problem.from_instance(business_event(30, 6, 5, 3, seed=2))
+    start = greedy_schedule(problem, 3)
+    plain = local_search(problem, start, seconds=60, seed=3, max_iterations=3000)
+    walk = parallel_local_search(problem, start, walks=1, seconds=60, seed=3, max_iterations=3000)
+    assert walk.seating == plain.seating

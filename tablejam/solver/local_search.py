@@ -22,7 +22,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -326,7 +328,7 @@ def _in_conflict(r, p, seat, rules):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # nogil: parallel_local_search runs several walks at once in threads
 def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, iterations, seed, tenure):
     """Run `iterations` moves, reading and updating `status` (see the slot names above).
 
@@ -525,6 +527,61 @@ def local_search(
         best, int(status[BEST_V]), int(status[BEST_O]), int(status[ITERATION]), int(status[EVALS]),
         time.perf_counter() - started, valid_at,
     )  # fmt: skip
+
+
+# Seeds of the walks run side by side are this far apart, so that no two walks of nearby seeds coincide.
+WALK_SEED_STRIDE = 1_000_003
+
+
+def parallel_local_search(
+    problem: Problem,
+    start: IndexSeating,
+    walks: int,
+    seconds: float,
+    seed: int = 0,
+    stop: threading.Event | None = None,
+    target: int | None = None,
+    stop_when_valid: bool = False,
+    **options: Any,
+) -> SearchResult:
+    """`walks` independent local searches from `start` (seeds apart), one thread each; the best result.
+
+    The kernel releases the GIL, so on a machine with that many cores each walk runs at full speed:
+    on instances where a walk's luck decides (golfer rungs), that many chances of a valid seating in
+    the same time. The first walk is the plain search; the others only hunt for validity and stop
+    at their first valid seating, so instances valid within a second (realistic events) get the same
+    improving search as with one walk. Once one walk reaches
+    the target (or validity, with `stop_when_valid`), all stop; so do all at `stop`. With one walk
+    this is exactly `local_search`."""
+    if walks <= 1:
+        return local_search(problem, start, seconds, seed, stop=stop, target=target,
+                            stop_when_valid=stop_when_valid, **options)  # fmt: skip
+    enough = threading.Event()  # stops every walk: one has finished the job, or the caller said stop
+    with ThreadPoolExecutor(max_workers=walks) as pool:
+        common = {"stop": enough, "target": target, **options}
+        running = {
+            pool.submit(
+                local_search,
+                problem,
+                start,
+                seconds,
+                seed + k * WALK_SEED_STRIDE,
+                stop_when_valid=stop_when_valid or k > 0,
+                **common,
+            )
+            for k in range(walks)
+        }
+        results: list[SearchResult] = []
+        while running:
+            done, running = wait(running, timeout=0.05, return_when=FIRST_COMPLETED)
+            results += [future.result() for future in done]
+            finished = any(
+                r.violations == 0 and (stop_when_valid or (target is not None and r.objective >= target))
+                for r in results
+            )
+            if finished or (stop is not None and stop.is_set()):
+                enough.set()
+    return min(results, key=lambda r: (r.violations, -r.objective))
 
 
 def _seating_from_tables(table_of: np.ndarray, tables: int) -> IndexSeating:

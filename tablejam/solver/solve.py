@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 import threading
 import time
@@ -22,7 +23,7 @@ from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.explain import conflicting_rules
 from tablejam.solver.lns import large_neighbourhood_search
-from tablejam.solver.local_search import kernels_ready, local_search
+from tablejam.solver.local_search import kernels_ready, parallel_local_search
 from tablejam.solver.problem import IndexSeating, Problem
 
 # progress(seconds since the start, objective, bound): told of every better schedule.
@@ -83,8 +84,8 @@ def solve(
         # Where CP-SAT follows, local search hands over once it stops improving.
         patience = LOCAL_SEARCH_PATIENCE * problem.people * problem.rounds if fits else None
         share = run.left() * (0.25 if fits else 0.2)
-        search = local_search(problem, seating, seed=run.settings.seed, patience=patience, target=target,
-                              **run.budget(share))  # fmt: skip
+        search = parallel_local_search(problem, seating, run.walks(), seed=run.settings.seed, patience=patience,
+                                       target=target, **run.budget(share))  # fmt: skip
         seating = search.seating
         run.offer(problem, seating, "feasible", "local-search", search.valid_at)
 
@@ -161,11 +162,13 @@ def _alternate(
     """Until the deadline (or, with `until_valid`, a valid schedule): CP-SAT neighbourhoods (repairing,
     then improving), then local search from the result, and again. Returns the last seating.
 
-    Neighbourhoods start with half of the time left; a turn in which they improved nothing halves
-    their share (down to a tenth), as on golfer instances, where single swaps do better."""
+    Improving a valid schedule, neighbourhoods start with half of the time left; repairing, with a
+    tenth, as local search has just failed where CP-SAT rarely succeeds (on golfer rungs it repaired
+    none of 57 conflicts; the local search's walks are the better chance). A turn in which they
+    improved nothing halves their share (down to a tenth)."""
     rng = random.Random(run.settings.seed)
     turn = 0
-    lns_share = 0.5
+    lns_share = 0.5 if run.best is not None else 0.1
     while run.left() > 0.1 and not run.reached_bound() and not (until_valid and run.best is not None):
         turn += 1
         seconds = run.left() * lns_share
@@ -179,8 +182,8 @@ def _alternate(
             lns_share = max(0.1, lns_share / 2)
         if run.reached_bound() or run.left() <= 0.1 or (until_valid and run.best is not None):
             break
-        search = local_search(problem, seating, seed=run.settings.seed + turn, target=target,
-                              **run.budget(run.left() * 0.5))  # fmt: skip
+        search = parallel_local_search(problem, seating, run.walks(), seed=run.settings.seed + turn, target=target,
+                                       **run.budget(run.left() * 0.5))  # fmt: skip
         seating = search.seating
         run.offer(problem, seating, "feasible", "local-search", search.valid_at)
     return seating
@@ -222,6 +225,11 @@ class _Run:
             evaluations = int(seconds * DETERMINISTIC_EVALUATIONS_PER_S)
             return {"seconds": self.left(), "max_evaluations": evaluations, **common}
         return {"seconds": seconds, "max_evaluations": None, **common}
+
+    def walks(self) -> int:
+        """Local searches run side by side: one per worker and core. One worker keeps a single walk,
+        whose evaluation budget makes the run reproducible."""
+        return max(1, min(self.settings.workers, os.cpu_count() or 1))
 
     def _heard_scaled(self, objective: int) -> None:
         self.heard(objective / self.scale, self.bound)
