@@ -281,15 +281,18 @@ class SeatingModel:
         known_bound: float | None = None,
         stop: threading.Event | None = None,
         on_solution: Callable[[float, float], None] | None = None,
+        wall_limit: float | None = None,
     ) -> Outcome:
         """Search for at most `time_limit` seconds; stop early once a schedule reaches `known_bound`
         (a bound proven elsewhere: as a constraint it would slow down the search for a first schedule)
         or when `stop` is set (by a signal handler: CP-SAT runs in a thread so that the main thread,
         where Python handles signals, stays free to notice). `on_solution(objective, bound)` hears
-        of every schedule CP-SAT finds, from CP-SAT's thread."""
+        of every schedule CP-SAT finds, from CP-SAT's thread. `wall_limit` caps the wall-clock seconds
+        without changing the work budget that one worker derives from `time_limit` (so the deadline
+        holds while runs stay reproducible whenever the cap does not bite)."""
         solver = cp_model.CpSolver()
         params = solver.parameters
-        params.max_time_in_seconds = max(0.01, time_limit)
+        params.max_time_in_seconds = max(0.01, time_limit if wall_limit is None else min(time_limit, wall_limit))
         params.num_workers = settings.workers
         params.random_seed = settings.seed
         if settings.workers == 1:

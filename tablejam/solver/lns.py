@@ -153,7 +153,7 @@ def large_neighbourhood_search(
         budget = step_seconds if max_steps is not None else min(step_seconds, deadline - time.perf_counter())
         if budget <= 0.05:
             break
-        outcome = model.solve(settings, budget, stop=stop)
+        outcome = model.solve(settings, budget, stop=stop, wall_limit=deadline - time.perf_counter())
         steps += 1
         if outcome.seating is None:
             continue
