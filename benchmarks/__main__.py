@@ -197,11 +197,11 @@ def main() -> None:
     ]
 
     args.out.mkdir(parents=True, exist_ok=True)
-    command = "python -m benchmarks" + (f" --seeds {args.seeds}" if args.seeds != 1 else "")
-    if args.merge and args.only:
-        command += f", then rungs {', '.join(args.only)} again with the code of the commit that adds these results"
-    elif args.only:
-        command += f" --only {' '.join(args.only)}"
+    command = "python -m benchmarks" + (f" --only {' '.join(args.only)}" if args.only else "")
+    command += f" --seeds {args.seeds}" if args.seeds != 1 else ""
+    if args.merge:
+        before = json.loads(previous.read_text())["meta"]["command"] if previous.exists() else "nothing"
+        command = f"{before}; then {command} --merge (its rungs replaced)"
     meta = {"command": command, "python": platform.python_version(), "machine": platform.machine(),
             "cpus": _cpus(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}  # fmt: skip
     (args.out / "results.json").write_text(json.dumps({"meta": meta, "runs": results}, indent=2) + "\n")
