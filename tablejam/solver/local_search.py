@@ -550,9 +550,8 @@ def parallel_local_search(
     on instances where a walk's luck decides (golfer rungs), that many chances of a valid seating in
     the same time. The first walk is the plain search; the others only hunt for validity and stop
     at their first valid seating, so instances valid within a second (realistic events) get the same
-    improving search as with one walk. Once one walk reaches
-    the target (or validity, with `stop_when_valid`), all stop; so do all at `stop`. With one walk
-    this is exactly `local_search`."""
+    improving search as with one walk. Once one walk reaches the target (or validity, with
+    `stop_when_valid`), all stop; so do all at `stop`. With one walk this is exactly `local_search`."""
     if walks <= 1:
         return local_search(problem, start, seconds, seed, stop=stop, target=target,
                             stop_when_valid=stop_when_valid, **options)  # fmt: skip
