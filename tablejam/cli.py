@@ -485,6 +485,8 @@ def compare(
 
 def _run_name(path: str, all_paths: tuple[str, ...]) -> str:
     """The file's stem, or its whole path where two instances share a stem."""
+    if path == "-":
+        return "stdin"
     stem = Path(path).stem
     return stem if sum(Path(other).stem == stem for other in all_paths) == 1 else path
 
@@ -574,7 +576,7 @@ def replan(
         raise InputError("expected a file ending in .json", instance_out)
     _refuse_conflicting_output(output, fmt)
     with _stop_on_signals() as stop:
-        event, schedule = replan_event(instance, printed, change, settings, stop=stop)
+        event, schedule = replan_event(instance, printed, change, settings, stop=stop, printed_name=schedule_path)
     if instance_out is not None:
         write_atomic(instance_out, event.model_dump_json(indent=2, exclude_defaults=True) + "\n")
     _emit(event, schedule, output, fmt, replan_text)

@@ -26,8 +26,9 @@ class Change:
     arrivals: tuple[Participant, ...] = ()  # new participants, or returning ones (same id)
 
 
-def changed_event(instance: Instance, printed: Schedule, change: Change) -> Instance:
-    """The whole event with the new attendance: checks the change and the printed schedule first."""
+def changed_event(instance: Instance, printed: Schedule, change: Change, printed_name: str = "SCHEDULE") -> Instance:
+    """The whole event with the new attendance: checks the change and the printed schedule (named
+    `printed_name` in messages, e.g. its file) first."""
     rounds = instance.rounds
     if not 0 <= change.after_round < rounds:
         raise InputError(f"must be between 0 and {rounds - 1} (the event has {rounds} rounds)", "--after-round")
@@ -35,10 +36,10 @@ def changed_event(instance: Instance, printed: Schedule, change: Change) -> Inst
     if not report.valid:
         listed = "; ".join(v.message for v in report.violations[:3])
         raise InputError(
-            f"the schedule breaks rules of this instance, so it cannot be re-planned: {listed}", "SCHEDULE"
+            f"the schedule breaks rules of this instance, so it cannot be re-planned: {listed}", printed_name
         )
     if len(printed.rounds) != rounds:
-        raise InputError(f"has {len(printed.rounds)} rounds, the instance {rounds}", "SCHEDULE")
+        raise InputError(f"has {len(printed.rounds)} rounds, the instance {rounds}", printed_name)
 
     later = set(range(change.after_round + 1, rounds + 1))
     known = instance.participant_index

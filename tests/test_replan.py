@@ -189,3 +189,14 @@ def test_replan_reads_late_arrivals_from_a_sheet(tmp_path: Path) -> None:
                                        "--after-round", "2", "--arrivals", str(bad)])  # fmt: skip
     assert result.exit_code == 2
     assert f"{bad}, row 2, column 'absent'" in result.stderr
+
+
+def test_replan_refuses_a_schedule_of_another_event_naming_its_file(tmp_path: Path) -> None:
+    _, printed = _nine_in_threes()
+    (tmp_path / "event.json").write_text(make_instance(4, rounds=4).model_dump_json())  # not the printed event
+    (tmp_path / "plan.json").write_text(printed.model_dump_json())
+    result = CliRunner().invoke(main, ["replan", str(tmp_path / "event.json"), str(tmp_path / "plan.json"),
+                                       "--after-round", "1"])  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {tmp_path / 'plan.json'}: the schedule breaks rules of this instance")
+    assert "Traceback" not in result.stderr

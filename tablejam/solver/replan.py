@@ -42,13 +42,14 @@ def replan(
     settings: SolverSettings | None = None,
     stop: threading.Event | None = None,
     progress: Progress | None = None,
+    printed_name: str = "SCHEDULE",
 ) -> tuple[Instance, Schedule]:
     """The changed event and its new schedule: rounds 1..K as printed, the rest re-solved.
 
     The new schedule passes the checker against the changed event; `replanned` lists the moves."""
     settings = settings or SolverSettings(time_limit=10.0)
     started = time.perf_counter()
-    event = changed_event(instance, printed, change)
+    event = changed_event(instance, printed, change, printed_name)
     found = impossibilities(event)  # in the event's own round numbers; rounds 1..K were seated, so these are later
     if found:
         explanation = [reason.message for reason in found]
