@@ -82,32 +82,18 @@ def _preset(description: str, **objective: Any) -> Setting:
     return Setting(description=description, objective=ObjectiveChange(**objective))
 
 
-# Each preset names every weight, so the result does not depend on the instance's own weights.
+def _weighted(description: str, complementary: float = 0, cross_sector: float = 0) -> Setting:
+    """A weighted-sum preset: first meetings count 1 and repeats cost 10; it names every weight,
+    so the result does not depend on the instance's own weights."""
+    return _preset(description, new=1, complementary=complementary, cross_sector=cross_sector, repeat=10, fairness=0)
+
+
 PRESETS: dict[str, Setting] = {
-    "max-new": _preset(
-        "As many first meetings as possible; nothing else counts.",
-        new=1,
-        complementary=0,
-        cross_sector=0,
-        repeat=10,
-        fairness=0,
+    "max-new": _weighted("As many first meetings as possible; nothing else counts."),
+    "complementary": _weighted(
+        "First meetings, and above all between people where one offers what the other needs.", complementary=5
     ),
-    "complementary": _preset(
-        "First meetings, and above all between people where one offers what the other needs.",
-        new=1,
-        complementary=5,
-        cross_sector=0,
-        repeat=10,
-        fairness=0,
-    ),
-    "cross-sector": _preset(
-        "First meetings, preferably across sectors.",
-        new=1,
-        complementary=0,
-        cross_sector=2,
-        repeat=10,
-        fairness=0,
-    ),
+    "cross-sector": _weighted("First meetings, preferably across sectors.", cross_sector=2),
     "fair": _preset(
         "Nobody left behind: first the most new people for whoever meets the fewest, then the most first meetings.",
         lexicographic=["fairness", "new"],
