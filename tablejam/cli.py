@@ -50,6 +50,18 @@ FORMAT = click.option(
     help="text for people, json for programs (stdout then holds only the JSON document).",
 )
 
+SEED = click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Random seed.")
+
+
+def _time_limit(default: float, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--time-limit", type=click.FloatRange(min=0, min_open=True), default=default, show_default=True, help=help
+    )
+
+
+def _workers(default: int, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--workers", type=click.IntRange(1, 64), default=default, show_default=True, help=help)
+
 
 def _fail(error: InputError, fmt: str) -> NoReturn:
     """Bad input: one clear message on stderr (and as JSON on stdout for programs), exit 2."""
@@ -90,15 +102,9 @@ def main() -> None:
 @click.argument("instance_path", metavar="INSTANCE")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the schedule to this file (atomically).")
 @FORMAT
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    help="Seconds for the whole solve; the best schedule found by then is returned.",
-)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Parallel search workers.")
-@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Random seed.")
+@_time_limit(30.0, "Seconds for the whole solve; the best schedule found by then is returned.")
+@_workers(2, "Parallel search workers.")
+@SEED
 @click.option(
     "--objective",
     "objective_spec",
@@ -414,20 +420,8 @@ def init(
     help="A setting to compare (repeat the option); a bare preset name is named after itself. Default: every preset.",
 )
 @click.option("--seeds", type=click.IntRange(1, 1000), default=3, show_default=True, help="Seeds 1..N per setting.")
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
-    show_default=True,
-    help="Seconds per run.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Search workers per run (1: reproducible).",
-)
+@_time_limit(10.0, "Seconds per run.")
+@_workers(1, "Search workers per run (1: reproducible).")
 @click.option("--jobs", type=click.IntRange(1, 1024), default=None, help="Runs at a time (default: one per CPU).")
 @click.option("--dask", metavar="ADDRESS|local", help="Run on a Dask cluster (scheduler address, or 'local').")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="One row per run: .csv or .json.")
@@ -533,10 +527,9 @@ def _named_setting(spec: str) -> tuple[str, Setting]:
     help="Write the changed event (JSON), to check the new schedule or to re-plan again later.",
 )
 @FORMAT
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
-              help="Seconds for the whole re-plan.")  # fmt: skip
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Parallel search workers.")
-@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Random seed.")
+@_time_limit(5.0, "Seconds for the whole re-plan.")
+@_workers(2, "Parallel search workers.")
+@SEED
 @_reports_input_errors
 def replan(
     instance_path: str,
