@@ -71,11 +71,11 @@ LADDER = [
 def run_one(rung: Rung, seed: int) -> dict[str, object]:
     """Child process: build, solve, check; print one JSON line."""
     from tablejam.check import check
-    from tablejam.generate import business_event, golfer  # noqa: F401  (used by rung.build)
-    from tablejam.io import load_instance  # noqa: F401
+    from tablejam.files import load_instance  # noqa: F401
     from tablejam.models import SolverSettings
     from tablejam.solver import solve
     from tablejam.solver.local_search import warm_up
+    from tablejam.tools.generate import business_event, golfer  # noqa: F401  (used by rung.build)
 
     warm_up()  # compile (or load) the kernels outside the timed solve
     instance = eval(rung.build)
@@ -117,7 +117,7 @@ def _replan_run(instance, printed, after_round: int, seed: int):  # type: ignore
     two people who sit together in the next printed round drop out, so that table must be refilled."""
     import tempfile
 
-    from tablejam.io import load_instance, load_schedule
+    from tablejam.files import load_instance, load_schedule
 
     seated = printed.rounds[after_round].tables
     hosts = {p.id for p in instance.participants if p.host}

@@ -26,8 +26,8 @@ from tablejam.check import check
 # Loaded on first use, so that `tablejam schema` or `--version` do not pay for importing the solver.
 _API = {
     "solve": "tablejam.solver",
-    "load_instance": "tablejam.io",
-    "load_schedule": "tablejam.io",
+    "load_instance": "tablejam.files",
+    "load_schedule": "tablejam.files",
     "Instance": "tablejam.models",
     "Schedule": "tablejam.models",
     "SolverSettings": "tablejam.models",

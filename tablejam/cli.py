@@ -17,9 +17,10 @@ import click
 
 from tablejam import __version__
 from tablejam.check import check as check_schedule
+from tablejam.diagnostics.counting import balanced_sizes, counting_bounds
+from tablejam.diagnostics.precheck import impossibilities
 from tablejam.errors import InputError
-from tablejam.export import FORMATS, ExportFormat, export_files, format_of
-from tablejam.io import (
+from tablejam.files import (
     history_pairs,
     instance_folder,
     load_instance,
@@ -30,10 +31,11 @@ from tablejam.io import (
     write_files_atomic,
 )
 from tablejam.models.instance import MAX_ROUNDS, MAX_SEATS, MAX_TABLES, Instance
+from tablejam.models.presets import PRESETS, Setting
 from tablejam.models.schedule import Schedule, relative_gap
-from tablejam.models.settings import PRESETS, Setting, SolverSettings
-from tablejam.precheck import balanced_sizes, counting_bounds, impossibilities
-from tablejam.render import check_text, replan_text, schedule_text, status_line, validate_text, violation_lines
+from tablejam.models.settings import SolverSettings
+from tablejam.reports.export import FORMATS, ExportFormat, export_files, format_of
+from tablejam.reports.text import check_text, replan_text, schedule_text, status_line, validate_text, violation_lines
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -189,7 +191,7 @@ def _progress_reporter(
         return
     from rich.console import Console
 
-    from tablejam.live import LiveLine
+    from tablejam.reports.live import LiveLine
 
     with LiveLine(Console(stderr=True), time_limit) as line:
         yield line.improved
@@ -389,7 +391,7 @@ def init(
     """Write a commented instance file for the participants in PEOPLE (.csv or .xlsx).
 
     Without -o it goes to standard output. `tablejam solve` works on it unchanged."""
-    from tablejam.starter import starter
+    from tablejam.tools.init import starter
 
     if output is not None and Path(output).exists() and not force:
         raise InputError("exists already; add --force to overwrite it", output)
@@ -444,7 +446,7 @@ def compare(
 
     Options typed here (time limit, workers) win over a settings file's solver options.
     """
-    from tablejam import compare as comparing
+    from tablejam.tools import compare as comparing
 
     for path, suffixes in ((output, (".csv", ".json")), (plot_path, (".png",))):
         if path is not None and Path(path).suffix.lower() not in suffixes:
@@ -547,10 +549,10 @@ def replan(
 ) -> None:
     """Re-plan the rest of an event on the day: rounds 1..K stay as in SCHEDULE, the others are solved again
     for the new attendance, moving as few people from their printed tables as the best score allows."""
+    from tablejam.files.spreadsheet import read_participant_sheet
     from tablejam.models.instance import Participant
-    from tablejam.replan import Change
-    from tablejam.solver.replan import replan as replan_event
-    from tablejam.spreadsheet import read_participant_sheet
+    from tablejam.replan.change import Change
+    from tablejam.replan.solve import replan as replan_event
 
     instance = load_instance(instance_path)
     printed = load_schedule(schedule_path)

@@ -43,7 +43,7 @@ def compiled_kernels() -> None:
 @pytest.fixture(scope="session")
 def business_jam_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The README's example solved briefly (any valid schedule will do), for the tests of what is made from it."""
-    from tablejam.io import load_instance, write_atomic
+    from tablejam.files import load_instance, write_atomic
 
     instance = load_instance(BUSINESS_JAM)
     path = tmp_path_factory.mktemp("business-jam") / "plan.json"

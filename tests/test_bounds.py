@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tablejam.check import check
-from tablejam.generate import golfer
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.problem import Problem
+from tablejam.tools.generate import golfer
 from tests.conftest import solve_checked
 from tests.test_objective import _two_pairs_or_a_trio
 

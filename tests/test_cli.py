@@ -142,7 +142,7 @@ def test_infeasible_exits_3_with_the_reason(tmp_path: Path) -> None:
 
 
 def test_no_schedule_within_the_time_limit_exits_4(tmp_path: Path) -> None:
-    from tablejam.generate import golfer
+    from tablejam.tools.generate import golfer
 
     path = tmp_path / "golfer.json"
     path.write_text(golfer(8, 4, 10).model_dump_json())  # all 10 rounds: far beyond one second of search
@@ -324,7 +324,7 @@ def test_as_a_subprocess_errors_and_infeasibility_have_their_exit_codes() -> Non
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_mid_solve_returns_the_best_schedule_so_far(tmp_path: Path, sig: signal.Signals) -> None:
     """Another program stops a long solve: tablejam ends promptly and still writes a whole, valid document."""
-    from tablejam.generate import business_event
+    from tablejam.tools.generate import business_event
 
     instance = tmp_path / "event.json"
     instance.write_text(business_event(90, 15, 6, 4, seed=7, hosts=2, absent_share=0.05).model_dump_json())

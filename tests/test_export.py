@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 from tablejam.check import check
 from tablejam.cli import main
 from tablejam.errors import InputError
-from tablejam.export import export_files
-from tablejam.export.views import build_view
-from tablejam.io import load_instance, load_schedule, write_files_atomic
+from tablejam.files import load_instance, load_schedule, write_files_atomic
 from tablejam.models import Instance, Schedule
+from tablejam.reports.export import export_files
+from tablejam.reports.views import build_view
 from tests.conftest import BUSINESS_JAM
 
 ANNA = 'Anna <Dahl> & "Co"'

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from tablejam.check import check
 from tablejam.cli import main
 from tablejam.errors import InputError
-from tablejam.io import load_instance
+from tablejam.files import load_instance
 from tablejam.models import Schedule
 from tests.conftest import solve_checked
 from tests.test_cli import GOOD_TOML

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tablejam.io import load_instance
-from tablejam.spreadsheet import read_participants
+from tablejam.files import load_instance
+from tablejam.files.spreadsheet import read_participants
 from tests.test_cli import run
 
 # 12 people; Lea misses round 2, Ali hosts T1, two pairs of colleagues.

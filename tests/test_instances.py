@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tablejam.io import load_instance
+from tablejam.files import load_instance
 from tablejam.models import Schedule
 from tests.conftest import solve_checked
 

@@ -6,11 +6,11 @@ import random
 import time
 
 from tablejam.check import check
-from tablejam.generate import business_event, golfer
 from tablejam.models import SolverSettings
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.lns import Neighbourhood, large_neighbourhood_search, neighbourhood_problem, score
 from tablejam.solver.problem import Problem
+from tablejam.tools.generate import business_event, golfer
 
 SETTINGS = SolverSettings(workers=1, seed=3)
 

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from tablejam.check import check
-from tablejam.generate import business_event, golfer
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.local_search import (
     STATUS_SLOTS,
@@ -18,6 +17,7 @@ from tablejam.solver.local_search import (
     parallel_local_search,
 )
 from tablejam.solver.problem import Problem
+from tablejam.tools.generate import business_event, golfer
 
 
 def test_incremental_scores_match_a_full_recount() -> None:

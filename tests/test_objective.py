@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from tablejam.cli import main
 from tablejam.errors import InputError
-from tablejam.io import load_setting
-from tablejam.models.settings import PRESETS, Setting, SolverSettings
+from tablejam.files import load_setting
+from tablejam.models.presets import PRESETS, Setting
+from tablejam.models.settings import SolverSettings
 from tests.conftest import make_instance, solve_checked
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tablejam.precheck import counting_bounds, impossibilities, most_pairs
+from tablejam.diagnostics.counting import counting_bounds, most_pairs
+from tablejam.diagnostics.precheck import impossibilities
 from tests.conftest import make_instance
 
 
@@ -41,7 +42,7 @@ def test_hosts_who_must_be_apart() -> None:
 
 
 def test_bounds_of_a_golfer_instance() -> None:
-    from tablejam.generate import golfer
+    from tablejam.tools.generate import golfer
 
     bounds = counting_bounds(golfer(8, 4, 10))
     # (32 - 1) // (4 - 1) = 10 rounds; 10 rounds x 8 tables x 6 pairs = 480 <= 496 pairs in all.
@@ -50,7 +51,7 @@ def test_bounds_of_a_golfer_instance() -> None:
 
 def test_more_tablemates_than_tables_forces_repeats() -> None:
     # 30 people at 5 tables of 6 for 2 rounds: a round-2 table of 6 needs people from 6 round-1 tables.
-    from tablejam.generate import golfer
+    from tablejam.tools.generate import golfer
 
     (item,) = impossibilities(golfer(5, 6, 2))
     assert item.message == (
@@ -73,7 +74,8 @@ def test_more_tablemates_than_tables_forces_repeats() -> None:
     ],
 )
 def test_balanced_sizes(attendees: int, limits: list, expected: list | None, words: str | None) -> None:
-    from tablejam.precheck import balanced_sizes, describe_sizes
+    from tablejam.diagnostics.counting import balanced_sizes
+    from tablejam.reports.text import describe_sizes
 
     sizes = balanced_sizes(attendees, limits)
     assert sizes == expected

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tablejam.check import check
 from tablejam.errors import InputError
-from tablejam.io import load_instance
+from tablejam.files import load_instance
 from tablejam.models import Instance, SolverSettings
 from tablejam.solver import solve
 

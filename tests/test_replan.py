@@ -15,8 +15,8 @@ from tablejam.errors import InputError
 from tablejam.models.instance import Participant
 from tablejam.models.schedule import RoundSeating, Schedule, TableSeating
 from tablejam.models.settings import SolverSettings
-from tablejam.replan import Change
-from tablejam.solver.replan import replan
+from tablejam.replan.change import Change
+from tablejam.replan.solve import replan
 from tests.conftest import make_instance, solve_checked
 
 SETTINGS = SolverSettings(time_limit=4, workers=1, seed=1)
@@ -151,7 +151,7 @@ def test_an_impossible_replan_says_why_in_the_events_round_numbers() -> None:
 
 
 def test_reasons_about_the_remaining_rounds_are_renumbered() -> None:
-    from tablejam.solver.replan import _in_event_rounds_text
+    from tablejam.replan.solve import _in_event_rounds_text
 
     # The remaining event numbers its rounds from 1; after round 2 its round 1 is the event's round 3.
     assert _in_event_rounds_text("7 people attend rounds 1 and 2, so some table in round 2", 2) == (

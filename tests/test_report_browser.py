@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from tablejam.cli import main
-from tablejam.export.matrix import round_colours
+from tablejam.reports.matrix import round_colours
 from tests.conftest import BUSINESS_JAM
 
 WIDTH, HEIGHT = 1280, 4000  # tall enough for the overview, seating plan, sector mix and the who-met-whom matrix

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from tablejam.check import check
-from tablejam.generate import golfer
 from tablejam.models import SolverSettings
 from tablejam.solver import solve
+from tablejam.tools.generate import golfer
 from tests.conftest import make_instance, solve_checked
 
 
@@ -290,7 +290,7 @@ def test_one_worker_and_a_seed_give_the_same_schedule_twice() -> None:
     proves optimality (fairness and repeats keep the bound out of reach here)."""
     from pathlib import Path
 
-    from tablejam.io import load_instance
+    from tablejam.files import load_instance
 
     instance = load_instance(Path(__file__).resolve().parent.parent / "instances" / "founders-breakfast.json")
     first = solve_checked(instance, time_limit=4, seed=4, workers=1)

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from tablejam.cli import main
 from tablejam.errors import InputError
-from tablejam.io import load_instance
+from tablejam.files import load_instance
+from tablejam.files.spreadsheet import column_letter, read_participants
 from tablejam.models import Instance
-from tablejam.spreadsheet import column_letter, read_participants
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -30,17 +30,33 @@ class RoundSeating(_Document):
 class Stats(_Document):
     """Statistics of a schedule, as recomputed by the checker."""
 
-    new_encounters: int = Field(description="Distinct pairs meeting for the first time.")
-    repeat_meetings: int = Field(description="Meetings of a pair that had already met (earlier round or met_before).")
-    complementary_matches: int = Field(description="Sum of c(i,j) over new pairs.")
-    cross_sector_encounters: int = Field(description="New pairs from two different, non-empty sectors.")
-    min_new_per_participant: int = Field(
-        description="Fewest new encounters of any participant attending at least one round."
+    new_encounters: int = Field(title="new encounters", description="Distinct pairs meeting for the first time.")
+    repeat_meetings: int = Field(
+        title="repeat meetings", description="Meetings of a pair that had already met (earlier round or met_before)."
     )
-    max_new_per_participant: int = Field(description="Most new encounters of any participant.")
-    mean_new_per_participant: float = Field(description="Mean new encounters per attending participant.")
-    meetings: int = Field(description="All pair meetings, new or repeat, summed over rounds.")
-    objective: float = Field(description="Objective value of the schedule under the instance's weights.")
+    complementary_matches: int = Field(title="complementary matches", description="Sum of c(i,j) over new pairs.")
+    cross_sector_encounters: int = Field(
+        title="cross-sector encounters", description="New pairs from two different, non-empty sectors."
+    )
+    min_new_per_participant: int = Field(
+        title="fewest new per person",
+        description="Fewest new encounters of any participant attending at least one round.",
+    )
+    max_new_per_participant: int = Field(
+        title="most new per person", description="Most new encounters of any participant."
+    )
+    mean_new_per_participant: float = Field(
+        title="mean new per person", description="Mean new encounters per attending participant."
+    )
+    meetings: int = Field(title="meetings in all", description="All pair meetings, new or repeat, summed over rounds.")
+    objective: float = Field(
+        title="objective", description="Objective value of the schedule under the instance's weights."
+    )
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Each statistic's name as people read it (its title), in field order."""
+        return {name: field.title or name for name, field in cls.model_fields.items()}
 
 
 class SolverInfo(_Document):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 
-from tablejam.precheck import counting_bounds
+from tablejam.diagnostics.counting import counting_bounds
 from tablejam.solver.problem import Problem
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from tablejam.precheck import balanced_sizes
+from tablejam.diagnostics.counting import balanced_sizes
 from tablejam.solver.problem import IndexSeating, Problem
 
 # Penalties far above any pair value, so the greedy only breaks a rule when it must.

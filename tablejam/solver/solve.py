@@ -13,11 +13,11 @@ from typing import Any
 from ortools import __version__ as ortools_version
 
 from tablejam.check import check
+from tablejam.diagnostics.precheck import impossibilities
 from tablejam.errors import InternalError
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Reason, RoundSeating, Schedule, SolverInfo, Status, TableSeating, relative_gap
 from tablejam.models.settings import SolverSettings
-from tablejam.precheck import impossibilities
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.cpsat import SeatingModel

@@ -18,12 +18,12 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from tablejam.check import check
+from tablejam.diagnostics.precheck import impossibilities
 from tablejam.errors import InternalError
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Reason, Replanned, Schedule, relative_gap
 from tablejam.models.settings import SolverSettings
-from tablejam.precheck import impossibilities
-from tablejam.replan import Change, changed_event, moves, remaining_event, stitched
+from tablejam.replan.change import Change, changed_event, moves, remaining_event, stitched
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.cpsat import SeatingModel, interchangeable_tables
 from tablejam.solver.problem import IndexSeating, Problem

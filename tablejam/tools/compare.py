@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tablejam.errors import InputError
-from tablejam.io import write_atomic
+from tablejam.files import write_atomic
 from tablejam.models.instance import Instance
 from tablejam.models.settings import SolverSettings
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tablejam.errors import InputError
-from tablejam.io import read_bytes
+from tablejam.files.documents import read_bytes
 
 LIST_SEPARATOR = ";"
 TEXT_COLUMNS = ("id", "name", "sector", "company", "host")

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tablejam.export.views import EventView, Itinerary, TableRound
-from tablejam.render import STAT_LABELS
+from tablejam.models.schedule import Stats
+from tablejam.reports.views import EventView, Itinerary, TableRound
 
 Cell = str | int | float | None
 
@@ -118,7 +118,9 @@ def _statistics(view: EventView) -> Sheet:
         ("bound", schedule.bound, "no schedule can score more (from the solver)"),
         ("gap", view.gap, "at most this far below the best possible: (bound - objective) / max(1, |bound|)"),
     ]
-    rows += [(name, value, STAT_LABELS[name]) for name, value in view.stats.model_dump().items() if name != "objective"]
+    rows += [
+        (name, value, Stats.labels()[name]) for name, value in view.stats.model_dump().items() if name != "objective"
+    ]
     return Sheet("Statistics", "stats", ("statistic", "value", "meaning"), rows, percent_rows=frozenset({"gap"}))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from tablejam.export.views import EventView
+from tablejam.reports.views import EventView
 
 CELL = 12  # side of one square, in SVG units; the picture is scaled to the page width
 FONT = 9

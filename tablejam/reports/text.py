@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from tablejam.check import CheckReport
+from tablejam.diagnostics.counting import Bounds, balanced_sizes
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Reason, Schedule, Stats
-from tablejam.precheck import Bounds, balanced_sizes, describe_sizes
 
-STAT_LABELS = {
-    "new_encounters": "new encounters",
-    "repeat_meetings": "repeat meetings",
-    "complementary_matches": "complementary matches",
-    "cross_sector_encounters": "cross-sector encounters",
-    "min_new_per_participant": "fewest new per person",
-    "max_new_per_participant": "most new per person",
-    "mean_new_per_participant": "mean new per person",
-    "meetings": "meetings in all",
-    "objective": "objective",
-}
+STAT_LABELS = Stats.labels()
 
 
 def schedule_text(instance: Instance, schedule: Schedule) -> str:
@@ -165,3 +155,11 @@ def replan_text(event: Instance, schedule: Schedule) -> str:
 
 def _names(ids: list[str], people: dict[str, str]) -> str:
     return ", ".join(people.get(pid, pid) for pid in ids)
+
+
+def describe_sizes(sizes: list[int]) -> str:
+    """'6 tables of 6 and 2 of 5' for [6, 6, 6, 6, 6, 6, 5, 5]."""
+    counts = sorted(((size, sizes.count(size)) for size in set(sizes)), reverse=True)
+    parts = [f"{count} {'table' if count == 1 else 'tables'} of {size}" if k == 0 else f"{count} of {size}"
+             for k, (size, count) in enumerate(counts)]  # fmt: skip
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -5,15 +5,15 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from tablejam import __version__
-from tablejam.export.matrix import REPEAT_COLOUR, matrix_svg, round_colours, sector_colours
-from tablejam.export.views import EventView
-from tablejam.render import STAT_LABELS
+from tablejam.models.schedule import Stats
+from tablejam.reports.matrix import REPEAT_COLOUR, matrix_svg, round_colours, sector_colours
+from tablejam.reports.views import EventView
 
 
 def _environment() -> Environment:
     # Autoescape everything: names, companies and tags are typed by participants and may hold <, & or quotes.
     environment = Environment(
-        loader=PackageLoader("tablejam.export", "templates"),
+        loader=PackageLoader("tablejam.reports", "templates"),
         autoescape=True,
         undefined=StrictUndefined,  # a misspelt field fails the export instead of printing nothing
         trim_blocks=True,
@@ -36,7 +36,7 @@ def html_text(view: EventView) -> str:
         instance=view.instance,
         schedule=view.schedule,
         stats=view.stats.model_dump(),
-        stat_labels=STAT_LABELS,
+        stat_labels=Stats.labels(),
         round_colours=round_colours(view.instance.rounds),
         sector_colours=sector_colours(view.sectors),
         repeat_colour=REPEAT_COLOUR,

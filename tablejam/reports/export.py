@@ -13,11 +13,11 @@ from typing import Literal, get_args
 
 from tablejam.check import CheckReport
 from tablejam.errors import InputError
-from tablejam.export.html import html_text
-from tablejam.export.tabular import csv_files, xlsx_bytes
-from tablejam.export.views import EventView, build_view
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule
+from tablejam.reports.html import html_text
+from tablejam.reports.tabular import csv_files, xlsx_bytes
+from tablejam.reports.views import EventView, build_view
 
 ExportFormat = Literal["csv", "xlsx", "html"]
 FORMATS: tuple[str, ...] = get_args(ExportFormat)

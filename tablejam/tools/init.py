@@ -13,11 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from tablejam.diagnostics.counting import balanced_sizes
 from tablejam.errors import InputError
-from tablejam.io import parse_model
+from tablejam.files import parse_model
+from tablejam.files.spreadsheet import read_participant_sheet
 from tablejam.models.instance import Instance, ObjectiveWeights, Rules
-from tablejam.precheck import balanced_sizes, describe_sizes
-from tablejam.spreadsheet import read_participant_sheet
+from tablejam.reports.text import describe_sizes
 
 
 @dataclass(frozen=True)
