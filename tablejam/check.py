@@ -1,42 +1,26 @@
 """The referee: an independent checker of schedules.
 
-Plain Python that knows nothing of the solver. It lists every violated rule as a
-record (rule, round, table, who) and recomputes every statistic from the seating
-alone, so a schedule from any source can be judged the same way.
+Plain Python that knows nothing of the solver. It lists every violated rule as a record (rule,
+round, table, who), one check per rule of `tablejam.models.rules`, and recomputes every statistic
+from the seating alone, so a schedule from any source is judged the same way.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
 
-from tablejam.models.instance import Instance, complementarity, cross_sector
-from tablejam.models.schedule import RoundSeating, Schedule, Stats, TableSeating
-
-# The rules a schedule can break, in the order they are reported.
-RULES = {
-    "round-missing": "every round of the instance has a seating",
-    "round-unknown": "seatings are only given for rounds 1..rounds, once each",
-    "table-unknown": "participants sit only at tables of the instance",
-    "participant-unknown": "only participants of the instance are seated",
-    "seated-twice": "nobody sits at two tables (or twice) in one round",
-    "not-seated": "every attending participant is seated in every round they attend",
-    "absent-seated": "a participant is not seated in a round they are absent from",
-    "capacity": "no table holds more participants than its capacity",
-    "minimum": "every table holds at least its minimum",
-    "host-away": "a host sits at their own table in every round they attend",
-    "sector-cap": "no table holds more participants of one sector than the cap",
-    "colleagues": "colleagues (same company) do not share a table when rules.colleagues = 'apart'",
-    "keep-apart": "pairs in rules.keep_apart never share a table",
-    "repeat": "no pair meets twice (counting met_before) when rules.repeats = 'forbid'",
-    "stats-mismatch": "the statistics and objective stated in the schedule are the recomputed ones",
-}
+from tablejam.models.instance import Instance, Participant, Table, complementarity, cross_sector
+from tablejam.models.rules import RULES, Rule
+from tablejam.models.schedule import Schedule, Stats
 
 
 @dataclass(frozen=True)
 class Violation:
-    rule: str
+    rule: Rule
     message: str
     round: int | None = None
     table: str | None = None
@@ -44,7 +28,7 @@ class Violation:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "rule": self.rule,
+            "rule": str(self.rule),
             "round": self.round,
             "table": self.table,
             "participants": list(self.participants),
@@ -76,232 +60,283 @@ class CheckReport:
         return not self.violations
 
     def rules_broken(self) -> set[str]:
-        return {v.rule for v in self.violations}
+        return {str(v.rule) for v in self.violations}
 
 
-Seating = list[dict[str, list[str]]]  # round index (0-based) -> table id -> participant ids
+@dataclass
+class _Round:
+    """One round of the schedule as given: the tables as written, and who is known to sit where."""
+
+    number: int
+    given: bool  # False: the schedule has no seating for this round
+    written: dict[str, list[str]]  # table id -> participant ids, as written (unknown ids, duplicates and all)
+    table_of: dict[str, str]  # known participant -> the first table they are seated at
 
 
-def check(instance: Instance, schedule: Schedule | Seating) -> CheckReport:
+@dataclass
+class _Schedule:
+    """What every check reads: the instance, the rounds 1..rounds as given, and the stated document."""
+
+    instance: Instance
+    document: Schedule
+    rounds: list[_Round]
+    out_of_range: list[int]  # round numbers given outside 1..rounds, or given twice
+
+    @cached_property
+    def people(self) -> dict[str, Participant]:
+        return {p.id: p for p in self.instance.participants}
+
+    @cached_property
+    def tables(self) -> dict[str, Table]:
+        return {t.id: t for t in self.instance.table_list}
+
+    def seated(self, seated_round: _Round, table: Table) -> list[str]:
+        """Known participants at `table`, each once."""
+        return [pid for pid in dict.fromkeys(seated_round.written.get(table.id, [])) if pid in self.people]
+
+    def given_rounds(self) -> Iterator[_Round]:
+        return (seated_round for seated_round in self.rounds if seated_round.given)
+
+    @cached_property
+    def statistics(self) -> tuple[Stats, dict[str, int], list[Meeting]]:
+        return _statistics(self)
+
+
+Check = Callable[[_Schedule], Iterator[Violation]]
+# One check per rule, in the order violations are reported.
+CHECKS: dict[Rule, Check] = {}
+
+
+def _checks(rule: Rule) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        CHECKS[rule] = check
+        return check
+
+    return register
+
+
+def check(instance: Instance, schedule: Schedule) -> CheckReport:
     """Judge a schedule: every violated rule, and the statistics recomputed from its seating."""
-    stated = schedule if isinstance(schedule, Schedule) else None
+    view = _read(instance, schedule)
     report = CheckReport()
-    seating, given = _seating_by_round(instance, schedule, report.violations)
-    for round_number, tables in enumerate(seating, start=1):
-        if round_number in given:  # a missing round is reported once, not once per attendee
-            _check_round(instance, round_number, tables, report.violations)
-    report.stats, report.new_per_participant, report.meetings = _statistics(instance, seating, report.violations)
-    if stated is not None and stated.rounds:
-        _check_stated_figures(stated, report)
+    report.stats, report.new_per_participant, report.meetings = view.statistics
+    for rule in RULES:
+        report.violations += CHECKS[rule](view)
     return report
 
 
-def _seating_by_round(
-    instance: Instance, schedule: Schedule | Seating, violations: list[Violation]
-) -> tuple[Seating, set[int]]:
-    """Normalise to one {table: people} per round 1..rounds, reporting rounds missing or unknown.
-
-    Returns the seating and the round numbers actually given."""
-    if not isinstance(schedule, Schedule):
-        schedule = Schedule(
-            rounds=[
-                RoundSeating(round=number, tables=[TableSeating(table=t, participants=ps) for t, ps in tables.items()])
-                for number, tables in enumerate(schedule, start=1)
-            ]
-        )
-
-    seating: Seating = [{} for _ in range(instance.rounds)]
-    given: set[int] = set()
+def _read(instance: Instance, schedule: Schedule) -> _Schedule:
+    """The rounds 1..rounds as given, each once (a round given twice counts once, the first time)."""
+    rounds = [_Round(number, False, {}, {}) for number in range(1, instance.rounds + 1)]
+    out_of_range = []
     for seated_round in schedule.rounds:
         number = seated_round.round
-        if not 1 <= number <= instance.rounds or number in given:
-            reason = "given twice" if number in given else f"outside 1..{instance.rounds}"
-            violations.append(Violation("round-unknown", f"round {number} is {reason}", round=number))
+        if not 1 <= number <= instance.rounds or rounds[number - 1].given:
+            out_of_range.append(number)
             continue
-        given.add(number)
-        tables = seating[number - 1]
+        reading = rounds[number - 1]
+        reading.given = True
         for seated_table in seated_round.tables:
-            tables.setdefault(seated_table.table, []).extend(seated_table.participants)
-    for number in range(1, instance.rounds + 1):
-        if number not in given:
-            violations.append(Violation("round-missing", f"round {number} has no seating", round=number))
-    return seating, given
+            reading.written.setdefault(seated_table.table, []).extend(seated_table.participants)
+    known = instance.participant_index
+    for reading in rounds:
+        for table_id, seated in reading.written.items():
+            for pid in seated:
+                if pid in known:
+                    reading.table_of.setdefault(pid, table_id)
+    return _Schedule(instance, schedule, rounds, out_of_range)
 
 
-def _check_round(instance: Instance, number: int, tables: dict[str, list[str]], violations: list[Violation]) -> None:
-    people = {p.id: p for p in instance.participants}
-    known_tables = {t.id: t for t in instance.table_list}
-    table_of: dict[str, str] = {}
+@_checks(Rule.ROUND_MISSING)
+def _round_missing(view: _Schedule) -> Iterator[Violation]:
+    for seated_round in view.rounds:
+        if not seated_round.given:
+            yield Violation(Rule.ROUND_MISSING, f"round {seated_round.number} has no seating", seated_round.number)
 
-    for table_id, seated in tables.items():
-        if table_id not in known_tables:
-            violations.append(
-                Violation(
-                    "table-unknown",
-                    f"round {number}: table '{table_id}' does not exist",
-                    number,
-                    table_id,
-                    tuple(seated),
-                )
-            )
-        for pid, times in Counter(seated).items():
-            if pid not in people:
-                violations.append(
-                    Violation(
-                        "participant-unknown", f"round {number}: '{pid}' is not a participant", number, table_id, (pid,)
-                    )
-                )
-                continue
-            if pid in table_of or times > 1:
-                where = f"'{table_of[pid]}' and '{table_id}'" if pid in table_of else f"'{table_id}' {times} times"
-                violations.append(
-                    Violation("seated-twice", f"round {number}: {pid} is seated at {where}", number, table_id, (pid,))
-                )
-            table_of.setdefault(pid, table_id)
 
-    for person in instance.participants:
-        attends = number not in person.absent
-        seated_at = table_of.get(person.id)
-        if attends and seated_at is None:
-            violations.append(
-                Violation(
-                    "not-seated", f"round {number}: {person.id} attends but is not seated", number, None, (person.id,)
-                )
-            )
-        if not attends and seated_at is not None:
-            violations.append(
-                Violation(
-                    "absent-seated",
-                    f"round {number}: {person.id} is absent but seated at '{seated_at}'",
-                    number,
-                    seated_at,
-                    (person.id,),
-                )
-            )
-        if attends and person.host and seated_at is not None and seated_at != person.host:
-            violations.append(
-                Violation(
-                    "host-away",
-                    f"round {number}: host {person.id} of '{person.host}' sits at '{seated_at}'",
-                    number,
-                    seated_at,
-                    (person.id,),
-                )
-            )
+@_checks(Rule.ROUND_UNKNOWN)
+def _round_unknown(view: _Schedule) -> Iterator[Violation]:
+    seen: set[int] = set()
+    for number in view.out_of_range:
+        twice = 1 <= number <= view.instance.rounds or number in seen
+        reason = "given twice" if twice else f"outside 1..{view.instance.rounds}"
+        seen.add(number)
+        yield Violation(Rule.ROUND_UNKNOWN, f"round {number} is {reason}", round=number)
 
-    for table in instance.table_list:
-        seated = [pid for pid in dict.fromkeys(tables.get(table.id, [])) if pid in people]
+
+@_checks(Rule.TABLE_UNKNOWN)
+def _table_unknown(view: _Schedule) -> Iterator[Violation]:
+    for seated_round in view.given_rounds():
+        for table_id, seated in seated_round.written.items():
+            if table_id not in view.tables:
+                message = f"round {seated_round.number}: table '{table_id}' does not exist"
+                yield Violation(Rule.TABLE_UNKNOWN, message, seated_round.number, table_id, tuple(seated))
+
+
+@_checks(Rule.PARTICIPANT_UNKNOWN)
+def _participant_unknown(view: _Schedule) -> Iterator[Violation]:
+    for seated_round in view.given_rounds():
+        for table_id, seated in seated_round.written.items():
+            for pid in dict.fromkeys(seated):
+                if pid not in view.people:
+                    message = f"round {seated_round.number}: '{pid}' is not a participant"
+                    yield Violation(Rule.PARTICIPANT_UNKNOWN, message, seated_round.number, table_id, (pid,))
+
+
+@_checks(Rule.SEATED_TWICE)
+def _seated_twice(view: _Schedule) -> Iterator[Violation]:
+    for seated_round in view.given_rounds():
+        number = seated_round.number
+        for table_id, seated in seated_round.written.items():
+            for pid, times in Counter(seated).items():
+                if pid not in view.people:
+                    continue
+                first = seated_round.table_of[pid]
+                if first != table_id:
+                    where = f"'{first}' and '{table_id}'"
+                elif times > 1:
+                    where = f"'{table_id}' {times} times"
+                else:
+                    continue
+                yield Violation(Rule.SEATED_TWICE, f"round {number}: {pid} is seated at {where}", number, table_id,
+                                (pid,))  # fmt: skip
+
+
+@_checks(Rule.NOT_SEATED)
+def _not_seated(view: _Schedule) -> Iterator[Violation]:
+    for seated_round in view.given_rounds():
+        number = seated_round.number
+        for person in view.instance.attendees(number):
+            if person.id not in seated_round.table_of:
+                message = f"round {number}: {person.id} attends but is not seated"
+                yield Violation(Rule.NOT_SEATED, message, number, None, (person.id,))
+
+
+@_checks(Rule.ABSENT_SEATED)
+def _absent_seated(view: _Schedule) -> Iterator[Violation]:
+    for seated_round in view.given_rounds():
+        number = seated_round.number
+        for pid, table_id in seated_round.table_of.items():
+            if number in view.people[pid].absent:
+                message = f"round {number}: {pid} is absent but seated at '{table_id}'"
+                yield Violation(Rule.ABSENT_SEATED, message, number, table_id, (pid,))
+
+
+@_checks(Rule.HOST_AWAY)
+def _host_away(view: _Schedule) -> Iterator[Violation]:
+    for seated_round in view.given_rounds():
+        number = seated_round.number
+        for person in view.instance.attendees(number):
+            seated_at = seated_round.table_of.get(person.id)
+            if person.host and seated_at is not None and seated_at != person.host:
+                message = f"round {number}: host {person.id} of '{person.host}' sits at '{seated_at}'"
+                yield Violation(Rule.HOST_AWAY, message, number, seated_at, (person.id,))
+
+
+@_checks(Rule.CAPACITY)
+def _capacity(view: _Schedule) -> Iterator[Violation]:
+    for seated_round, table, seated in _tables(view):
         if len(seated) > table.capacity:
-            violations.append(
-                Violation(
-                    "capacity",
-                    f"round {number}: table '{table.id}' seats {len(seated)}, capacity {table.capacity}",
-                    number,
-                    table.id,
-                    tuple(seated),
-                )
-            )
+            message = f"round {seated_round.number}: table '{table.id}' seats {len(seated)}, capacity {table.capacity}"
+            yield Violation(Rule.CAPACITY, message, seated_round.number, table.id, tuple(seated))
+
+
+@_checks(Rule.MINIMUM)
+def _minimum(view: _Schedule) -> Iterator[Violation]:
+    for seated_round, table, seated in _tables(view):
         if len(seated) < table.min:
-            violations.append(
-                Violation(
-                    "minimum",
-                    f"round {number}: table '{table.id}' seats {len(seated)}, minimum {table.min}",
-                    number,
-                    table.id,
-                    tuple(seated),
-                )
-            )
+            message = f"round {seated_round.number}: table '{table.id}' seats {len(seated)}, minimum {table.min}"
+            yield Violation(Rule.MINIMUM, message, seated_round.number, table.id, tuple(seated))
+
+
+@_checks(Rule.SECTOR_CAP)
+def _sector_cap(view: _Schedule) -> Iterator[Violation]:
+    for seated_round, table, seated in _tables(view):
         by_sector: dict[str, list[str]] = {}
         for pid in seated:
-            sector = people[pid].sector
+            sector = view.people[pid].sector
             if sector:
                 by_sector.setdefault(sector, []).append(pid)
         for sector, members in by_sector.items():
-            cap = instance.sectors.cap(sector)
+            cap = view.instance.sectors.cap(sector)
             if cap is not None and len(members) > cap:
-                violations.append(
-                    Violation(
-                        "sector-cap",
-                        f"round {number}: table '{table.id}' has {len(members)} of sector '{sector}', cap {cap}",
-                        number,
-                        table.id,
-                        tuple(members),
-                    )
-                )
+                number = seated_round.number
+                message = f"round {number}: table '{table.id}' has {len(members)} of sector '{sector}', cap {cap}"
+                yield Violation(Rule.SECTOR_CAP, message, number, table.id, tuple(members))
+
+
+@_checks(Rule.COLLEAGUES)
+def _colleagues(view: _Schedule) -> Iterator[Violation]:
+    if view.instance.rules.colleagues != "apart":
+        return
+    for seated_round, table, seated in _tables(view):
         for a, b in combinations(seated, 2):
-            pa, pb = people[a], people[b]
-            if instance.rules.colleagues == "apart" and instance.colleagues(pa, pb):
-                violations.append(
-                    Violation(
-                        "colleagues",
-                        f"round {number}: colleagues {a} and {b} ({pa.company}) share table '{table.id}'",
-                        number,
-                        table.id,
-                        (a, b),
-                    )
-                )
-            if frozenset((a, b)) in instance.keep_apart_pairs:
-                violations.append(
-                    Violation(
-                        "keep-apart",
-                        f"round {number}: {a} and {b} must be kept apart, share '{table.id}'",
-                        number,
-                        table.id,
-                        (a, b),
-                    )
-                )
+            company = view.people[a].company
+            if company and company == view.people[b].company:
+                message = f"round {seated_round.number}: colleagues {a} and {b} ({company}) share table '{table.id}'"
+                yield Violation(Rule.COLLEAGUES, message, seated_round.number, table.id, (a, b))
 
 
-def _statistics(
-    instance: Instance, seating: Seating, violations: list[Violation]
-) -> tuple[Stats, dict[str, int], list[Meeting]]:
-    """Recompute every statistic from the seating; report repeats when repeats are forbidden."""
-    people = {p.id: p for p in instance.participants}
-    met_before = instance.met_before_pairs
-    meetings: Counter[frozenset[str]] = Counter()
-    record: list[Meeting] = []
-    repeats = 0
+@_checks(Rule.KEEP_APART)
+def _keep_apart(view: _Schedule) -> Iterator[Violation]:
+    for seated_round, table, seated in _tables(view):
+        for a, b in combinations(seated, 2):
+            if frozenset((a, b)) in view.instance.keep_apart_pairs:
+                message = f"round {seated_round.number}: {a} and {b} must be kept apart, share '{table.id}'"
+                yield Violation(Rule.KEEP_APART, message, seated_round.number, table.id, (a, b))
+
+
+@_checks(Rule.REPEAT)
+def _repeat(view: _Schedule) -> Iterator[Violation]:
+    if view.instance.rules.repeats != "forbid":
+        return
     first_round: dict[frozenset[str], int] = {}
-    for number, tables in enumerate(seating, start=1):
-        for table_id, seated in tables.items():
-            known = [pid for pid in dict.fromkeys(seated) if pid in people]
+    for meeting in _meetings(view):
+        pair = frozenset((meeting.a, meeting.b))
+        if meeting.repeat:
+            earlier = f"round {first_round[pair]}" if pair in first_round else "an earlier event"
+            message = f"round {meeting.round}: {meeting.a} and {meeting.b} meet again (met in {earlier})"
+            yield Violation(Rule.REPEAT, message, meeting.round, meeting.table, (meeting.a, meeting.b))
+        first_round.setdefault(pair, meeting.round)
+
+
+def _tables(view: _Schedule) -> Iterator[tuple[_Round, Table, list[str]]]:
+    for seated_round in view.given_rounds():
+        for table in view.instance.table_list:
+            yield seated_round, table, view.seated(seated_round, table)
+
+
+def _meetings(view: _Schedule) -> Iterator[Meeting]:
+    """Every meeting of known participants, round by round, table by table, in seating order."""
+    met: set[frozenset[str]] = set(view.instance.met_before_pairs)
+    for seated_round in view.rounds:
+        for table_id, seated in seated_round.written.items():
+            known = [pid for pid in dict.fromkeys(seated) if pid in view.people]
             for a, b in combinations(known, 2):
                 pair = frozenset((a, b))
-                already = meetings[pair] > 0 or pair in met_before
-                meetings[pair] += 1
-                record.append(Meeting(number, table_id, a, b, already))
-                if already:
-                    repeats += 1
-                    if instance.rules.repeats == "forbid":
-                        earlier = f"round {first_round[pair]}" if pair in first_round else "an earlier event"
-                        violations.append(
-                            Violation(
-                                "repeat",
-                                f"round {number}: {a} and {b} meet again (met in {earlier})",
-                                number,
-                                table_id,
-                                (a, b),
-                            )
-                        )
-                first_round.setdefault(pair, number)
+                yield Meeting(seated_round.number, table_id, a, b, pair in met)
+                met.add(pair)
 
-    new_pairs = [pair for pair in meetings if pair not in met_before]
+
+def _statistics(view: _Schedule) -> tuple[Stats, dict[str, int], list[Meeting]]:
+    """Recompute every statistic from the seating."""
+    instance = view.instance
+    people = view.people
+    record = list(_meetings(view))
+    new_pairs = [frozenset((m.a, m.b)) for m in record if not m.repeat]
     new_per = {p.id: 0 for p in instance.participants if len(p.absent) < instance.rounds}
     complementary = cross = 0
+    weights = instance.weights
+    per_pair_value = 0.0
     for pair in new_pairs:
         a, b = (people[pid] for pid in pair)
-        complementary += complementarity(a, b)
-        cross += cross_sector(a, b)
+        c, x = complementarity(a, b), cross_sector(a, b)
+        complementary += c
+        cross += x
+        per_pair_value += weights.new + weights.complementary * c + weights.cross_sector * x
         for pid in pair:
             new_per[pid] = new_per.get(pid, 0) + 1
-
-    weights = instance.weights
-    per_pair_value = sum(
-        weights.new
-        + weights.complementary * complementarity(*(people[pid] for pid in pair))
-        + weights.cross_sector * cross_sector(*(people[pid] for pid in pair))
-        for pair in new_pairs
-    )
+    repeats = sum(m.repeat for m in record)
     counts = list(new_per.values()) or [0]
     objective = per_pair_value - weights.repeat * repeats + weights.fairness * min(counts)
     stats = Stats(
@@ -312,24 +347,23 @@ def _statistics(
         min_new_per_participant=min(counts),
         max_new_per_participant=max(counts),
         mean_new_per_participant=round(sum(counts) / len(counts), 4),
-        meetings=sum(meetings.values()),
+        meetings=len(record),
         objective=round(objective, 6),
     )
     return stats, new_per, record
 
 
-def _check_stated_figures(stated: Schedule, report: CheckReport) -> None:
+@_checks(Rule.STATS_MISMATCH)
+def _stated_figures(view: _Schedule) -> Iterator[Violation]:
     """A schedule that claims figures must claim the true ones."""
-    assert report.stats is not None
-    if stated.objective is not None and abs(stated.objective - report.stats.objective) > 1e-6:
-        report.violations.append(
-            Violation("stats-mismatch", f"objective stated {stated.objective}, recomputed {report.stats.objective}")
-        )
+    stated, stats = view.document, view.statistics[0]
+    if not stated.rounds:
+        return
+    if stated.objective is not None and abs(stated.objective - stats.objective) > 1e-6:
+        yield Violation(Rule.STATS_MISMATCH, f"objective stated {stated.objective}, recomputed {stats.objective}")
     if stated.stats is None:
         return
-    for name, true_value in report.stats.model_dump().items():
+    for name, true_value in stats.model_dump().items():
         claimed = getattr(stated.stats, name)
         if abs(float(claimed) - float(true_value)) > 1e-6:
-            report.violations.append(
-                Violation("stats-mismatch", f"stats.{name} stated {claimed}, recomputed {true_value}")
-            )
+            yield Violation(Rule.STATS_MISMATCH, f"stats.{name} stated {claimed}, recomputed {true_value}")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tablejam.check import check
-from tablejam.models import Instance, Schedule, SolverSettings
+from tablejam.models import Instance, RoundSeating, Schedule, SolverSettings, TableSeating
 from tablejam.solver import solve
 
 BUSINESS_JAM = Path(__file__).resolve().parent.parent / "instances" / "business-jam.toml"
@@ -20,6 +20,16 @@ def make_instance(people: int | list[dict[str, Any]], **fields: Any) -> Instance
     data: dict[str, Any] = {"rounds": 1, "tables": {"count": 1, "capacity": 10}, "participants": participants}
     data.update(fields)
     return Instance.model_validate(data)
+
+
+def schedule_of(rounds: list[dict[str, list[str]]]) -> Schedule:
+    """A schedule document from one {table id: participant ids} per round, rounds numbered from 1."""
+    return Schedule(
+        rounds=[
+            RoundSeating(round=number, tables=[TableSeating(table=t, participants=ps) for t, ps in tables.items()])
+            for number, tables in enumerate(rounds, start=1)
+        ]
+    )
 
 
 def solve_checked(instance: Instance, time_limit: float = 10.0, seed: int = 0, workers: int = 2) -> Schedule:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tablejam.check import check
+from tablejam.models import Schedule
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.problem import Problem
+from tablejam.solver.seating import as_rounds
 from tablejam.tools.generate import golfer
 from tests.conftest import solve_checked
 from tests.test_objective import _two_pairs_or_a_trio
@@ -39,6 +41,6 @@ def test_greedy_start_seats_everyone_within_the_table_limits(groups: int, size: 
     instance = golfer(groups, size, weeks)
     problem = Problem.from_instance(instance)
     seating = greedy_schedule(problem, seed=1)
-    report = check(instance, problem.to_ids(seating))
+    report = check(instance, Schedule(rounds=as_rounds(problem, seating)))
     assert report.rules_broken() <= {"repeat"}
-    assert all(len(table) == size for tables in seating for table in tables)
+    assert all(len(table) == size for tables in seating.all_groups() for table in tables)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tablejam.check import RULES, check
+from tablejam.check import check
 from tablejam.models import Schedule
-from tests.conftest import make_instance
+from tablejam.models.rules import RULES
+from tests.conftest import make_instance, schedule_of
 
 
 def two_tables(**fields: object):
@@ -18,7 +19,9 @@ def two_tables(**fields: object):
 
 def test_valid_schedule_has_no_violation() -> None:
     instance = two_tables(rounds=2)
-    report = check(instance, [{"T1": ["p1", "p2"], "T2": ["p3", "p4"]}, {"T1": ["p1", "p3"], "T2": ["p2", "p4"]}])
+    report = check(
+        instance, schedule_of([{"T1": ["p1", "p2"], "T2": ["p3", "p4"]}, {"T1": ["p1", "p3"], "T2": ["p2", "p4"]}])
+    )
     assert report.valid, report.violations
 
 
@@ -44,7 +47,7 @@ def test_valid_schedule_has_no_violation() -> None:
     ],
 )
 def test_each_rule_is_caught(fields: dict, seating: list, rule: str | None) -> None:
-    report = check(two_tables(**fields), seating)
+    report = check(two_tables(**fields), schedule_of(seating))
     assert report.rules_broken() == ({rule} if rule else set()), report.violations
 
 
@@ -52,7 +55,7 @@ def test_absent_participant_seated() -> None:
     instance = make_instance(
         [{"id": "p1"}, {"id": "p2"}, {"id": "p3", "absent": [1]}], tables={"count": 1, "capacity": 3}
     )
-    report = check(instance, [{"T1": ["p1", "p2", "p3"]}])
+    report = check(instance, schedule_of([{"T1": ["p1", "p2", "p3"]}]))
     assert report.rules_broken() == {"absent-seated"}
     assert report.violations[0].participants == ("p3",)
 
@@ -61,7 +64,7 @@ def test_host_away_from_their_table() -> None:
     instance = make_instance(
         [{"id": "h", "host": "T1"}, {"id": "p1"}, {"id": "p2"}, {"id": "p3"}], tables={"count": 2, "capacity": 2}
     )
-    report = check(instance, [{"T1": ["p1", "p2"], "T2": ["h", "p3"]}])
+    report = check(instance, schedule_of([{"T1": ["p1", "p2"], "T2": ["h", "p3"]}]))
     assert report.rules_broken() == {"host-away"}
     assert report.violations[0].table == "T2"
 
@@ -71,7 +74,7 @@ def test_sector_cap_per_sector_and_default() -> None:
               {"id": "b2", "sector": "b"}]  # fmt: skip
     # Sector a may have 2 per table (its own limit), b only 1 (the default cap).
     instance = make_instance(people, sectors={"max_per_table": 1, "limits": {"a": 2}})
-    report = check(instance, [{"T1": ["a1", "a2", "b1", "b2"]}])
+    report = check(instance, schedule_of([{"T1": ["a1", "a2", "b1", "b2"]}]))
     assert report.rules_broken() == {"sector-cap"}
     assert [v.participants for v in report.violations] == [("b1", "b2")]
 
@@ -79,8 +82,8 @@ def test_sector_cap_per_sector_and_default() -> None:
 def test_colleagues_apart_unless_allowed() -> None:
     people = [{"id": "x", "company": "Acme"}, {"id": "y", "company": "Acme"}, {"id": "z", "company": ""}]
     seating = [{"T1": ["x", "y", "z"]}]
-    assert check(make_instance(people), seating).rules_broken() == {"colleagues"}
-    assert check(make_instance(people, rules={"colleagues": "allow"}), seating).valid
+    assert check(make_instance(people), schedule_of(seating)).rules_broken() == {"colleagues"}
+    assert check(make_instance(people, rules={"colleagues": "allow"}), schedule_of(seating)).valid
 
 
 def test_round_given_twice_or_out_of_range() -> None:
@@ -100,7 +103,7 @@ def test_round_given_twice_or_out_of_range() -> None:
 def test_stated_figures_are_verified() -> None:
     instance = two_tables()
     seating = [{"T1": ["p1", "p2"], "T2": ["p3", "p4"]}]
-    honest = check(instance, seating)
+    honest = check(instance, schedule_of(seating))
     assert honest.stats is not None
     doc = {
         "rounds": [{"round": 1, "tables": [{"table": t, "participants": ps} for t, ps in seating[0].items()]}],
@@ -127,7 +130,7 @@ def test_statistics_recomputed_by_hand() -> None:
         objective={"new": 2, "complementary": 5, "cross_sector": 1, "repeat": 10, "fairness": 3},
     )
     seating = [{"T1": ["a", "b", "c"], "T2": ["d"]}, {"T1": ["a", "b"], "T2": ["c", "d"]}]
-    stats = check(instance, seating).stats
+    stats = check(instance, schedule_of(seating)).stats
     assert stats is not None
     # New pairs: ab, ac, bc (round 1). Repeats: ab in round 2, cd (met before) in round 2.
     assert stats.new_encounters == 3
@@ -144,4 +147,4 @@ def test_statistics_recomputed_by_hand() -> None:
 
 
 def test_every_rule_has_a_description() -> None:
-    assert all(RULES[rule] for rule in RULES)
+    assert all(info.summary for info in RULES.values())

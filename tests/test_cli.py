@@ -127,6 +127,7 @@ def test_infeasible_exits_3_with_the_reason(tmp_path: Path) -> None:
     ]
     assert document["reasons"][1] == {
         "rule": "capacity",
+        "fact": "seats",
         "message": "round 2 has 4 attendees but only 2 seats at 2 tables",
         "source": "precheck",
         "rounds": [2],

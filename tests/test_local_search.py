@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
 
 from tablejam.check import check
+from tablejam.models import Schedule
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.local_search import (
     STATUS_SLOTS,
@@ -17,7 +19,13 @@ from tablejam.solver.local_search import (
     parallel_local_search,
 )
 from tablejam.solver.problem import Problem
+from tablejam.solver.seating import as_rounds
+from tablejam.solver.stop import Deadline, Interrupted, MaxIterations, Stop, Valid
 from tablejam.tools.generate import business_event, golfer
+
+
+def within(seconds: float) -> Stop:
+    return Stop(Deadline(time.perf_counter() + seconds))
 
 
 def test_incremental_scores_match_a_full_recount() -> None:
@@ -36,14 +44,14 @@ def test_incremental_scores_match_a_full_recount() -> None:
         _search(state.seat, state.rules, state.fixed, state.capacity, state.minimum, tabu, best, status, 300, 7, 3)
         assert (status[0], status[1]) == state.score()
         # The bookkeeping arrays agree with the seating too.
-        assert (state.size == np.array([[len(t) for t in r] for r in state.seating()])).all()
+        assert (state.size == np.array([[len(t) for t in r] for r in state.seating().all_groups()])).all()
 
 
 def test_reaches_kirkman_from_a_greedy_start() -> None:
     problem = Problem.from_instance(golfer(5, 3, 7))
-    result = local_search(problem, greedy_schedule(problem), seconds=30, stop_when_valid=True)
+    result = local_search(problem, greedy_schedule(problem), within(30) | Valid())
     assert result.violations == 0
-    report = check(problem.instance, problem.to_ids(result.seating))
+    report = check(problem.instance, Schedule(rounds=as_rounds(problem, result.seating)))
     assert report.valid and report.stats is not None
     assert report.stats.new_encounters == 105  # 15 * 14 / 2: every pair once
 
@@ -53,8 +61,8 @@ def test_side_constraints_are_repaired() -> None:
     and never moves a host or seats an absentee (the checker would say)."""
     instance = business_event(60, 10, 6, 3, seed=1, sector_cap=2, hosts=3, absent_share=0.1, colleague_groups=5)
     problem = Problem.from_instance(instance)
-    result = local_search(problem, greedy_schedule(problem), seconds=20, stop_when_valid=True)
-    report = check(instance, problem.to_ids(result.seating))
+    result = local_search(problem, greedy_schedule(problem), within(20) | Valid())
+    report = check(instance, Schedule(rounds=as_rounds(problem, result.seating)))
     assert result.violations == 0
     assert report.valid, [v.message for v in report.violations]
 
@@ -63,8 +71,8 @@ def test_side_constraints_are_repaired() -> None:
 def test_same_seed_and_iterations_give_the_same_seating(seed: int) -> None:
     problem = Problem.from_instance(business_event(30, 6, 5, 3, seed=2))
     start = greedy_schedule(problem, seed)
-    first = local_search(problem, start, seconds=60, seed=seed, max_iterations=6000)
-    second = local_search(problem, start, seconds=60, seed=seed, max_iterations=6000)
+    first = local_search(problem, start, within(60) | MaxIterations(6000), seed)
+    second = local_search(problem, start, within(60) | MaxIterations(6000), seed)
     assert first.iterations == second.iterations == 6000
     assert first.seating == second.seating
 
@@ -73,9 +81,9 @@ def test_parallel_walks_find_the_affine_plane() -> None:
     """9 people at 3 tables of 3 for 4 rounds: every one of the 36 pairs meets exactly once (the affine
     plane of order 3, which exists). Two walks side by side; the first to find it stops the other."""
     problem = Problem.from_instance(golfer(3, 3, 4))
-    result = parallel_local_search(problem, greedy_schedule(problem), walks=2, seconds=30, stop_when_valid=True)
+    result = parallel_local_search(problem, greedy_schedule(problem), 2, within(30) | Valid())
     assert result.violations == 0
-    report = check(problem.instance, problem.to_ids(result.seating))
+    report = check(problem.instance, Schedule(rounds=as_rounds(problem, result.seating)))
     assert report.valid and report.stats is not None
     assert report.stats.new_encounters == 36
 
@@ -85,7 +93,7 @@ def test_parallel_walks_stop_at_the_callers_signal() -> None:
     problem = Problem.from_instance(golfer(8, 4, 10))  # no walk solves this in one chunk
     stop = threading.Event()
     stop.set()
-    result = parallel_local_search(problem, greedy_schedule(problem), walks=2, seconds=60, stop=stop)
+    result = parallel_local_search(problem, greedy_schedule(problem), 2, within(60) | Interrupted(stop))
     assert result.seconds < 10
 
 
@@ -93,6 +101,6 @@ def test_one_walk_is_the_plain_local_search() -> None:
     """With one walk (one worker) the result is the single search's, so one-worker runs stay reproducible."""
     problem = Problem.from_instance(business_event(30, 6, 5, 3, seed=2))
     start = greedy_schedule(problem, 3)
-    plain = local_search(problem, start, seconds=60, seed=3, max_iterations=3000)
-    walk = parallel_local_search(problem, start, walks=1, seconds=60, seed=3, max_iterations=3000)
+    plain = local_search(problem, start, within(60) | MaxIterations(3000), 3)
+    walk = parallel_local_search(problem, start, 1, within(60) | MaxIterations(3000), 3)
     assert walk.seating == plain.seating

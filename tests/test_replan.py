@@ -151,12 +151,16 @@ def test_an_impossible_replan_says_why_in_the_events_round_numbers() -> None:
 
 
 def test_reasons_about_the_remaining_rounds_are_renumbered() -> None:
-    from tablejam.replan.solve import _in_event_rounds_text
+    from tablejam.models.reasons import reason, said_again
+    from tablejam.models.rules import Rule
 
     # The remaining event numbers its rounds from 1; after round 2 its round 1 is the event's round 3.
-    assert _in_event_rounds_text("7 people attend rounds 1 and 2, so some table in round 2", 2) == (
-        "7 people attend rounds 3 and 4, so some table in round 4"
-    )
+    # The reason's rounds are data; its message is said again from them.
+    spread = reason(Rule.REPEAT, "spread", "precheck", rounds=[1, 2], counts={"attendees": 7, "crowd": 4, "tables": 2})
+    assert spread.message.startswith("7 people attend rounds 1 and 2, so some table in round 2 seats at least 4")
+    shifted = said_again(spread, rounds=[3, 4])
+    assert shifted.message.startswith("7 people attend rounds 3 and 4, so some table in round 4 seats at least 4")
+    assert (shifted.rounds, shifted.counts) == ([3, 4], spread.counts)
 
 
 def test_replan_reads_late_arrivals_from_a_sheet(tmp_path: Path) -> None:

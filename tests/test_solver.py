@@ -60,25 +60,42 @@ def test_uneven_attendance_with_repeats_forbidden_can_be_infeasible() -> None:
 def test_cp_sat_names_the_conflicting_rule_when_counting_cannot() -> None:
     # 9 people at 3 tables of exactly 3 for 5 rounds: everyone meets 2 new people a round, 10 in all,
     # but only 8 others exist. Counting gives this only as a bound (4 rounds), not as an impossibility;
-    # CP-SAT proves it and names the rules involved: the full tables (emptier ones would avoid
-    # meetings) and no repeats.
+    # CP-SAT proves it. The reasons are a minimal set: the table limits play no part, since 9 people at
+    # 3 tables meet at least 9 pairs a round whatever the sizes (45 over 5 rounds, of 36 pairs), so the
+    # rule against repeats alone cannot hold.
     schedule = solve_checked(make_instance(9, rounds=5, tables={"count": 3, "capacity": 3, "min": 3}))
     assert schedule.status == "infeasible"
     assert schedule.explanation == [
         "CP-SAT proved that these rules cannot all hold together:",
-        "table 'T1' seats between 3 and 3 in every round",
-        "table 'T2' seats between 3 and 3 in every round",
-        "table 'T3' seats between 3 and 3 in every round",
         "no pair meets twice (rules.repeats = 'forbid')",
     ]
-    # The same reasons as data, without the introducing line.
-    assert [(r.rule, r.source, r.tables) for r in schedule.reasons] == [
-        ("table", "cp-sat", ["T1"]),
-        ("table", "cp-sat", ["T2"]),
-        ("table", "cp-sat", ["T3"]),
-        ("repeat", "cp-sat", []),
+    # The same reason as data, without the introducing line.
+    assert [(r.rule, r.fact, r.source) for r in schedule.reasons] == [("repeat", "conflict", "cp-sat")]
+
+
+def test_cp_sat_names_table_limits_when_they_matter() -> None:
+    # 4 people, 3 rounds, tables T1 and T2 of exactly 2 and T3 of up to 2, a and b kept apart. The minimums
+    # fill T1 and T2, so every round pairs the four up: the three pairings of four people without a repeat
+    # are all there are, and one of them seats a with b. Each minimum is needed (without T1's, a round
+    # could seat 1 + 2 + 1 and meet a single pair), the capacities are not (the minimums alone leave
+    # nobody for T3), and neither are counting arguments: CP-SAT names exactly these four rules.
+    people = [{"id": x} for x in "abcd"]
+    tables = [{"id": "T1", "capacity": 2, "min": 2}, {"id": "T2", "capacity": 2, "min": 2}, {"id": "T3", "capacity": 2}]
+    schedule = solve_checked(make_instance(people, rounds=3, tables=tables, rules={"keep_apart": [["a", "b"]]}))
+    assert schedule.status == "infeasible"
+    assert schedule.explanation == [
+        "CP-SAT proved that these rules cannot all hold together:",
+        "table 'T1' seats at least 2 in every round",
+        "table 'T2' seats at least 2 in every round",
+        "a and b never share a table (rules.keep_apart)",
+        "no pair meets twice (rules.repeats = 'forbid')",
     ]
-    assert schedule.reasons[0].counts == {"min": 3, "capacity": 3}
+    assert [(r.rule, r.tables, r.participants, r.counts) for r in schedule.reasons] == [
+        ("minimum", ["T1"], [], {"min": 2}),
+        ("minimum", ["T2"], [], {"min": 2}),
+        ("keep-apart", [], ["a", "b"], {}),
+        ("repeat", [], [], {}),
+    ]
 
 
 def test_too_few_seats_is_infeasible_with_the_reason() -> None:

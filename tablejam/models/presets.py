@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tablejam.models.instance import Instance, Term, Weight
-from tablejam.models.settings import SolverSettings
+from tablejam.models.settings import SolveParams, SolverSettings
 
 
 class _Partial(BaseModel):
@@ -37,6 +37,16 @@ class SolverChange(_Partial):
     workers: int | None = Field(default=None, ge=1, le=64, description="Parallel search workers.")
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1, description="Random seed.")
     cp_sat: dict[str, bool | int | float | str] | None = Field(default=None, description="Raw CP-SAT parameters.")
+    params: dict[str, float] | None = Field(
+        default=None, description="The engine's tunable parameters to change (see SolveParams), by name."
+    )
+
+    @field_validator("params")
+    @classmethod
+    def _known_parameters(cls, params: dict[str, float] | None) -> dict[str, float] | None:
+        if params is not None:
+            SolveParams.model_validate(params)  # unknown names and values out of range fail here, with the file
+        return params
 
 
 class Setting(BaseModel):
@@ -64,7 +74,11 @@ class Setting(BaseModel):
         return Instance.model_validate(data)
 
     def solver_settings(self, base: SolverSettings) -> SolverSettings:
-        return base.model_copy(update=self.solver.given())
+        """`base` with this setting's solver options; parameters are merged with base's and validated."""
+        given = self.solver.given()
+        if "params" in given:
+            given["params"] = SolveParams.model_validate(base.params.model_dump() | given["params"])
+        return base.model_copy(update=given)
 
 
 def _preset(description: str, **objective: Any) -> Setting:

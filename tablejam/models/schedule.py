@@ -84,8 +84,14 @@ class Reason(_Document):
     """One reason why no schedule exists or was found, as data; `message` says it in words."""
 
     rule: str = Field(
-        description="What the reason is about: capacity, minimum, sector-cap, colleagues, keep-apart, repeat, "
-        "table (a table's seat limits), time-limit, interrupted, violations, compile."
+        description="The rule the reason is about (a rule name as the checker reports it: capacity, minimum, "
+        "sector-cap, colleagues, keep-apart, repeat, ...), or why a search ended without one: time-limit, "
+        "interrupted, violations, compile, unexplained."
+    )
+    fact: str = Field(
+        default="",
+        description="Which statement about the rule holds, e.g. 'seats' (more attendees than seats), 'room' (a "
+        "sector or company has no room), 'conflict' (part of a set of rules CP-SAT proved cannot hold together).",
     )
     message: str = Field(description="The reason in the instance's own words.")
     source: Literal["precheck", "cp-sat", "search"] = Field(

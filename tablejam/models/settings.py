@@ -1,8 +1,73 @@
-"""Solver settings: how long and how to search."""
+"""Solver settings: how long and how to search, and the engine's tunable parameters."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class SolveParams(BaseModel):
+    """How the engine shares its time between its phases, and what it takes to be small enough.
+
+    Defaults were measured on 2 cores (see benchmarks/RESULTS.md); a settings file may change them
+    under [solver.params] to study their effect."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    local_search_share: float = Field(
+        default=0.25, gt=0, le=1, description="Share of the time left for the first local search, where CP-SAT follows."
+    )
+    local_search_share_alone: float = Field(
+        default=0.2,
+        gt=0,
+        le=1,
+        description="Share of the time left for the first local search where the full CP-SAT model is too large.",
+    )
+    local_search_patience: int = Field(
+        default=2000,
+        ge=1,
+        description="Iterations without a better seating, per participant and round, before local search hands "
+        "over to CP-SAT.",
+    )
+    cp_sat_probe_s: float = Field(
+        default=2.0, ge=0, description="Shortest first full CP-SAT run, proving small instances at once."
+    )
+    cp_sat_probe_share: float = Field(
+        default=0.1, ge=0, le=1, description="Share of the time limit for the first full CP-SAT run, if longer."
+    )
+    cp_sat_max_size: int = Field(
+        default=600_000,
+        ge=0,
+        description="Largest full CP-SAT model, in pairs x rounds x tables (about 2 clauses each); beyond it, "
+        "CP-SAT only re-seats neighbourhoods.",
+    )
+    lns_share_improving: float = Field(
+        default=0.5, gt=0, le=1, description="Share of the time left for neighbourhoods improving a valid schedule."
+    )
+    lns_share_repairing: float = Field(
+        default=0.1, gt=0, le=1, description="Share of the time left for neighbourhoods repairing broken rules."
+    )
+    lns_share_least: float = Field(
+        default=0.1, gt=0, le=1, description="A turn of neighbourhoods that improves nothing halves its share, to this."
+    )
+    lns_step_s: float = Field(default=2.0, gt=0, description="Longest CP-SAT call on one neighbourhood, seconds.")
+    local_search_share_between: float = Field(
+        default=0.5, gt=0, le=1, description="Share of the time left for local search between turns of neighbourhoods."
+    )
+    evaluations_per_s: int = Field(
+        default=1_500_000,
+        ge=1,
+        description="Local-search move evaluations standing for a second with one worker (a work budget that "
+        "makes runs reproducible): about half the rate measured on the CI machine.",
+    )
+    deterministic_time_per_s: float = Field(
+        default=0.5, gt=0, description="CP-SAT deterministic time standing for a second with one worker."
+    )
+    compile_s: float = Field(
+        default=20, ge=0, description="Upper estimate of compiling the local search on first use, seconds."
+    )
+    finish_margin_s: float = Field(
+        default=0.2, ge=0, description="Kept back from the time limit to check and write the schedule, seconds."
+    )
 
 
 class SolverSettings(BaseModel):
@@ -15,3 +80,4 @@ class SolverSettings(BaseModel):
         default_factory=dict,
         description="Raw CP-SAT parameters (escape hatch), e.g. {linearization_level = 2}.",
     )
+    params: SolveParams = Field(default_factory=SolveParams, description="The engine's tunable parameters.")

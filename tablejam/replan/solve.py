@@ -9,7 +9,6 @@ where the model fits, CP-SAT keeps the score as a constraint and maximises the s
 from __future__ import annotations
 
 import math
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -19,15 +18,17 @@ from scipy.optimize import linear_sum_assignment
 
 from tablejam.check import check
 from tablejam.diagnostics.precheck import impossibilities
-from tablejam.errors import InternalError
 from tablejam.models.instance import Instance
-from tablejam.models.schedule import Reason, Replanned, Schedule, relative_gap
+from tablejam.models.reasons import said_again
+from tablejam.models.schedule import Replanned, Schedule
 from tablejam.models.settings import SolverSettings
 from tablejam.replan.change import Change, changed_event, moves, remaining_event, stitched
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.cpsat import SeatingModel, interchangeable_tables
-from tablejam.solver.problem import IndexSeating, Problem
-from tablejam.solver.solve import cp_sat_fits, seating_schedule, solve
+from tablejam.solver.incumbent import judged_schedule
+from tablejam.solver.problem import Problem
+from tablejam.solver.seating import Seating, as_rounds, from_rounds
+from tablejam.solver.solve import cp_sat_fits, cp_sat_stop, solve
 
 # Share of the time limit for finding the best score; the rest keeps people at their printed tables.
 SCORE_SHARE = 0.6
@@ -48,6 +49,7 @@ def replan(
 
     The new schedule passes the checker against the changed event; `replanned` lists the moves."""
     settings = settings or SolverSettings(time_limit=10.0)
+    stop = stop or threading.Event()
     started = time.perf_counter()
     event = changed_event(instance, printed, change, printed_name)
     found = impossibilities(event)  # in the event's own round numbers; rounds 1..K were seated, so these are later
@@ -60,59 +62,30 @@ def replan(
     first = solve(remaining, budget, stop=stop, progress=progress,
                   start=lambda problem: _printed_start(problem, printed, change.after_round))  # fmt: skip
     if not first.rounds:
-        reasons = [_in_event_rounds(reason, change.after_round) for reason in first.reasons]
-        update = {"reasons": reasons, "explanation": [_in_event_rounds_text(text, change.after_round) for text in
-                  first.explanation], "replanned": _replanned(instance, printed, change, event, [])}  # fmt: skip
+        # The remaining event numbers its rounds from 1: say each reason again in the event's numbers.
+        shift = change.after_round
+        reasons = [said_again(reason, rounds=[r + shift for r in reason.rounds]) for reason in first.reasons]
+        preface = first.explanation[: len(first.explanation) - len(first.reasons)]
+        update = {"reasons": reasons, "explanation": preface + [reason.message for reason in reasons],
+                  "replanned": _replanned(instance, printed, change, event, [])}  # fmt: skip
         return event, first.model_copy(update=update)
 
     problem = Problem.from_instance(remaining)
     preferred = _printed_seats(problem, printed, change.after_round)
-    seating = _closest_labels(problem, problem.from_ids(first.seating()), preferred)
+    seating = _closest_labels(problem, from_rounds(problem, first.rounds), preferred)
     left = settings.time_limit - (time.perf_counter() - started)
-    if cp_sat_fits(problem) and left > 0.1 and not (stop and stop.is_set()):
+    if cp_sat_fits(problem, settings.params.cp_sat_max_size) and left > 0.1 and not stop.is_set():
         seating = _fewest_moves(problem, seating, preferred, first, settings, left, stop)
-    closest = seating_schedule(problem, seating, first.status, first.bound or math.inf, first.solver)
+    closest = judged_schedule(remaining, as_rounds(problem, seating), "feasible", first.bound or math.inf,
+                              first.solver)  # type: ignore[arg-type]  # fmt: skip
 
     rounds = stitched(printed, change.after_round, closest)
-    report = check(event, Schedule(rounds=rounds))
-    if not report.valid or report.stats is None:
-        listed = "; ".join(v.message for v in report.violations[:5])
-        raise InternalError(f"the re-planned schedule breaks rules of the changed event: {listed}")
-    objective = report.stats.objective
-    bound = _bound(event, objective, closest)
+    whole = judged_schedule(event, rounds, "feasible", math.inf, closest.solver)  # type: ignore[arg-type]
+    assert whole.objective is not None
+    bound = _bound(event, whole.objective, closest)
     solver = closest.solver.model_copy(update={"time_s": round(time.perf_counter() - started, 3)})  # type: ignore[union-attr]
-    result = Schedule(
-        instance=event.name,
-        status="optimal" if objective >= bound - 1e-9 else "feasible",
-        objective=objective,
-        bound=bound,
-        gap=relative_gap(objective, bound),
-        rounds=rounds,
-        stats=report.stats,
-        solver=solver,
-        replanned=_replanned(instance, printed, change, event, rounds),
-    )
-    return event, result
-
-
-def _in_event_rounds(reason: Reason, after_round: int) -> Reason:
-    """A reason about the remaining event (rounds numbered from 1) in the whole event's round numbers."""
-    return reason.model_copy(
-        update={
-            "rounds": [r + after_round for r in reason.rounds],
-            "message": _in_event_rounds_text(reason.message, after_round),
-        }
-    )
-
-
-def _in_event_rounds_text(text: str, after_round: int) -> str:
-    return re.sub(r"\b(rounds?) (\d+)(?: and (\d+))?", lambda m: _shifted(m, after_round), text)
-
-
-def _shifted(match: re.Match[str], after_round: int) -> str:
-    word, first, second = match.groups()
-    shifted = f"{word} {int(first) + after_round}"
-    return shifted + (f" and {int(second) + after_round}" if second else "")
+    result = judged_schedule(event, rounds, "feasible", bound, solver)
+    return event, result.model_copy(update={"replanned": _replanned(instance, printed, change, event, rounds)})
 
 
 def _bound(event: Instance, objective: float, remaining: Schedule) -> float:
@@ -142,12 +115,12 @@ def _printed_seats(problem: Problem, printed: Schedule, after_round: int) -> dic
     return seats
 
 
-def _printed_start(problem: Problem, printed: Schedule, after_round: int) -> IndexSeating:
+def _printed_start(problem: Problem, printed: Schedule, after_round: int) -> Seating:
     """The printed rounds as far as they still hold: absentees gone, arrivals seated where there is
     room, and table sizes brought within their limits by moving as few people as possible.
     The search starts here, so it repairs the printed plan rather than inventing a new one."""
     preferred = _printed_seats(problem, printed, after_round)
-    seating: IndexSeating = [[[] for _ in range(problem.tables)] for _ in range(problem.rounds)]
+    seating: list[list[list[int]]] = [[[] for _ in range(problem.tables)] for _ in range(problem.rounds)]
     for (p, r), t in sorted(preferred.items()):
         seating[r][t].append(p)
     for r, tables in enumerate(seating):
@@ -159,7 +132,7 @@ def _printed_start(problem: Problem, printed: Schedule, after_round: int) -> Ind
             t = min(room, key=lambda t: (len(tables[t]) >= problem.minimum[t], len(tables[t]) - problem.capacity[t]))
             tables[t].append(p)
         _within_limits(problem, r, tables)
-    return seating
+    return Seating.from_groups(seating, problem.people)
 
 
 def _within_limits(problem: Problem, r: int, tables: list[list[int]]) -> None:
@@ -190,46 +163,45 @@ def _within_limits(problem: Problem, r: int, tables: list[list[int]]) -> None:
         tables[t].append(p)
 
 
-def _closest_labels(problem: Problem, seating: IndexSeating, preferred: dict[tuple[int, int], int]) -> IndexSeating:
+def _closest_labels(problem: Problem, seating: Seating, preferred: dict[tuple[int, int], int]) -> Seating:
     """Relabel interchangeable tables in each round so that most people keep their printed table.
 
     Interchangeable tables (same limits, no host) can swap their whole groups without changing any
     rule or the score, so the best relabelling is an assignment of groups to labels."""
-    result = [list(map(list, tables)) for tables in seating]
+    result = seating.copy()
     for tables in interchangeable_tables(problem):
-        for r, round_tables in enumerate(result):
-            groups = [round_tables[t] for t in tables]
+        for r in range(seating.rounds):
+            groups = [seating.groups(r)[t] for t in tables]
             kept = np.array([[sum(preferred.get((p, r)) == t for p in group) for t in tables] for group in groups])
             rows, columns = linear_sum_assignment(kept, maximize=True)
             for g, c in zip(rows, columns, strict=True):
-                round_tables[tables[c]] = groups[g]
+                result.table_of[r, groups[g]] = tables[c]
     return result
 
 
 def _fewest_moves(
     problem: Problem,
-    seating: IndexSeating,
+    seating: Seating,
     preferred: dict[tuple[int, int], int],
     first: Schedule,
     settings: SolverSettings,
     seconds: float,
-    stop: threading.Event | None,
-) -> IndexSeating:
+    stop: threading.Event,
+) -> Seating:
     """CP-SAT: at least the score found, as many printed seats kept as possible; `seating` if not better."""
     assert first.objective is not None
     model = SeatingModel(problem, symmetry=False)
     model.hint(seating)
     kept_now = _kept(seating, preferred)
     model.prefer_seats(preferred, at_least=round(first.objective * problem.scale))
-    outcome = model.solve(settings, seconds, stop=stop)
+    outcome = model.solve(settings, cp_sat_stop(settings, seconds, stop))
     if outcome.seating is None or _kept(outcome.seating, preferred) <= kept_now:
         return seating
     return outcome.seating
 
 
-def _kept(seating: IndexSeating, preferred: dict[tuple[int, int], int]) -> int:
-    return sum(preferred.get((p, r)) == t for r, tables in enumerate(seating) for t, group in enumerate(tables)
-               for p in group)  # fmt: skip
+def _kept(seating: Seating, preferred: dict[tuple[int, int], int]) -> int:
+    return sum(int(seating.table_of[r, p]) == t for (p, r), t in preferred.items())
 
 
 def _replanned(instance: Instance, printed: Schedule, change: Change, event: Instance, rounds: list) -> Replanned:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 
 from tablejam.diagnostics.counting import balanced_sizes
-from tablejam.solver.problem import IndexSeating, Problem
+from tablejam.solver.problem import Problem
+from tablejam.solver.seating import Seating
 
 # Penalties far above any pair value, so the greedy only breaks a rule when it must.
 RULE_PENALTY = 10**9
@@ -67,11 +68,11 @@ class _Round:
         return within_target or with_room or list(allowed)
 
 
-def greedy_schedule(problem: Problem, seed: int = 0) -> IndexSeating:
+def greedy_schedule(problem: Problem, seed: int = 0) -> Seating:
     rng = random.Random(seed)
     value = {(pair.i, pair.j): pair.value for pair in problem.pairs}
     met = {(pair.i, pair.j) for pair in problem.pairs if pair.met_before}
-    seating: IndexSeating = []
+    seating: list[list[list[int]]] = []
     for r in range(problem.rounds):
         seats = _Round(problem, r)
         movable = []
@@ -89,7 +90,7 @@ def greedy_schedule(problem: Problem, seed: int = 0) -> IndexSeating:
         for seated in seats.tables:
             met.update((a, b) for a in seated for b in seated if a < b)
         seating.append(seats.tables)
-    return seating
+    return Seating.from_groups(seating, problem.people)
 
 
 def _cap_of(problem: Problem, p: int) -> int:

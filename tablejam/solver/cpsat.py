@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from tablejam.errors import InternalError
+from tablejam.models.rules import Rule
 from tablejam.models.settings import SolverSettings
-from tablejam.solver.problem import IndexSeating, Pair, Problem
-
-DETERMINISTIC_TIME_PER_S = 0.5
+from tablejam.solver.problem import Pair, Problem
+from tablejam.solver.seating import Seating
+from tablejam.solver.stop import Stop
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "optimal",
@@ -41,12 +42,26 @@ class Variables:
     first: dict[int, cp_model.IntVar] = field(default_factory=dict)
     fewest_new: cp_model.IntVar | None = None
 
-    def seating(self, value: Callable[[cp_model.IntVar], int], problem: Problem) -> IndexSeating:
-        seating: IndexSeating = [[[] for _ in range(problem.tables)] for _ in range(problem.rounds)]
+    def seating(self, value: Callable[[cp_model.IntVar], int], problem: Problem) -> Seating:
+        seating = Seating.empty(problem.rounds, problem.people, problem.tables)
         for (p, r, t), var in self.seat.items():
             if value(var):
-                seating[r][t].append(p)
+                seating.table_of[r, p] = t
         return seating
+
+
+Constraint = Callable[["SeatingModel"], None]
+# The constraint methods of each rule of the instance (see SeatingModel.add_constraints).
+CONSTRAINTS: dict[Rule, Constraint] = {}
+
+
+def _enforces(*rules: Rule) -> Callable[[Constraint], Constraint]:
+    def register(method: Constraint) -> Constraint:
+        for rule in rules:
+            CONSTRAINTS[rule] = method
+        return method
+
+    return register
 
 
 class SeatingModel:
@@ -58,8 +73,8 @@ class SeatingModel:
         self.symmetry = symmetry
         self.model = cp_model.CpModel()
         self.vars = Variables()
-        # With switches, each rule group is enforced only if its own literal is true, so that CP-SAT
-        # can name the groups behind an infeasibility (see explain.py).
+        # With switches, each rule is enforced (per table, sector or pair) only if its own literal is true,
+        # so that CP-SAT can name the rules behind an infeasibility (see explain.py). Keys: (rule, subject...).
         self.switches: dict[tuple[object, ...], cp_model.IntVar] | None = {} if switches else None
         self._add_variables()
         self.add_constraints()
@@ -93,16 +108,16 @@ class SeatingModel:
     # Constraints
 
     def add_constraints(self) -> None:
-        self.one_seat_per_round()
-        self.table_sizes()
-        self.sector_caps()
-        self.apart()
+        """What links meetings to seats; the rules' constraints (in the order their methods are written); then
+        what tightens the model."""
         self.meetings_follow_seats()
-        self.repeats()
+        for constraint in dict.fromkeys(CONSTRAINTS.values()):
+            constraint(self)
         self.meetings_per_round()
         if self.symmetry:
             self.table_symmetry()
 
+    @_enforces(Rule.HOST_AWAY)
     def one_seat_per_round(self) -> None:
         """Each attending participant sits at exactly one table per round (hosts: their own)."""
         for p in range(self.problem.people):
@@ -110,15 +125,21 @@ class SeatingModel:
                 if self.problem.allowed[p][r]:
                     self.model.add_exactly_one(self._seats_of(p, r))
 
+    @_enforces(Rule.CAPACITY, Rule.MINIMUM)
     def table_sizes(self) -> None:
         """Each table seats between its minimum and its capacity in every round."""
         problem = self.problem
         for r in range(problem.rounds):
             for t in range(problem.tables):
                 seated = sum(self._seats_at(r, t))
-                limits = self.model.add_linear_constraint(seated, problem.minimum[t], problem.capacity[t])
-                limits.only_enforce_if(self._switch("table", t))
+                if self.switches is None:
+                    self.model.add_linear_constraint(seated, problem.minimum[t], problem.capacity[t])
+                    continue
+                self.model.add(seated <= problem.capacity[t]).only_enforce_if(self._switch(Rule.CAPACITY, t))
+                if problem.minimum[t]:
+                    self.model.add(seated >= problem.minimum[t]).only_enforce_if(self._switch(Rule.MINIMUM, t))
 
+    @_enforces(Rule.SECTOR_CAP)
     def sector_caps(self) -> None:
         """At most the sector's cap of one sector at one table in one round."""
         problem = self.problem
@@ -130,12 +151,13 @@ class SeatingModel:
                 for t in range(problem.tables):
                     seats = self._seats_at(r, t, members)
                     if len(seats) > cap:
-                        self.model.add(sum(seats) <= cap).only_enforce_if(self._switch("sector", s))
+                        self.model.add(sum(seats) <= cap).only_enforce_if(self._switch(Rule.SECTOR_CAP, s))
 
+    @_enforces(Rule.COLLEAGUES, Rule.KEEP_APART)
     def apart(self) -> None:
         """Colleagues, keep-apart pairs (and, when repeats are forbidden, met-before pairs) never share a table."""
-        for i, j in self.problem.apart:
-            off = [switch.Not() for switch in self._switch("apart", i, j)]
+        for (i, j), rule in self.problem.apart.items():
+            off = [switch.Not() for switch in self._switch(rule, i, j)]
             for r in range(self.problem.rounds):
                 for t in set(self.problem.allowed[i][r]) & set(self.problem.allowed[j][r]):
                     self.model.add_bool_or([self.vars.seat[i, r, t].Not(), self.vars.seat[j, r, t].Not(), *off])
@@ -153,13 +175,15 @@ class SeatingModel:
                 else:
                     self.model.add_bool_or([meet.Not(), seat[pair.i, r, t].Not()])
 
+    @_enforces(Rule.REPEAT)
     def repeats(self) -> None:
-        """first[pair] marks a first meeting; with repeats forbidden a pair meets at most once."""
+        """first[pair] marks a first meeting; with repeats forbidden a pair meets at most once (met-before
+        pairs never: they are among the pairs kept apart)."""
         for k in range(len(self.problem.pairs)):
             meetings = self._meetings(k)
             if self.problem.forbid_repeats:
                 # met-before pairs are kept apart (see apart), so first = the one meeting, if any
-                self.model.add(self.vars.first[k] == sum(meetings)).only_enforce_if(self._switch("repeats"))
+                self.model.add(self.vars.first[k] == sum(meetings)).only_enforce_if(self._switch(Rule.REPEAT))
             elif k in self.vars.first:
                 first = self.vars.first[k]
                 self.model.add(first <= sum(meetings))
@@ -248,18 +272,18 @@ class SeatingModel:
 
     # Hints and solving
 
-    def hint(self, seating: IndexSeating) -> None:
+    def hint(self, seating: Seating) -> None:
         """Hint a full schedule: seats, meetings and first meetings, so the hint is complete."""
         self.model.clear_hints()
         if self.symmetry:
             seating = canonical_tables(self.problem, seating)
-        table_of = {(p, r): t for r, tables in enumerate(seating) for t, seated in enumerate(tables) for p in seated}
+        table_of = seating.table_of.tolist()
         for (p, r, t), var in self.vars.seat.items():
-            self.model.add_hint(var, table_of.get((p, r)) == t)
+            self.model.add_hint(var, table_of[r][p] == t)
         met: dict[int, int] = {}
         for (k, r), var in self.vars.meet.items():
             pair = self.problem.pairs[k]
-            together = (pair.i, r) in table_of and table_of.get((pair.i, r)) == table_of.get((pair.j, r))
+            together = table_of[r][pair.i] >= 0 and table_of[r][pair.i] == table_of[r][pair.j]
             self.model.add_hint(var, together)
             met[k] = met.get(k, 0) + together
         for k, var in self.vars.first.items():
@@ -276,30 +300,27 @@ class SeatingModel:
     def solve(
         self,
         settings: SolverSettings,
-        time_limit: float,
+        stop: Stop,
         log: Callable[[str], None] | None = None,
         known_bound: float | None = None,
-        stop: threading.Event | None = None,
         on_solution: Callable[[float, float], None] | None = None,
-        wall_limit: float | None = None,
     ) -> Outcome:
-        """Search for at most `time_limit` seconds; stop early once a schedule reaches `known_bound`
-        (a bound proven elsewhere: as a constraint it would slow down the search for a first schedule)
-        or when `stop` is set (by a signal handler: CP-SAT runs in a thread so that the main thread,
-        where Python handles signals, stays free to notice). `on_solution(objective, bound)` hears
-        of every schedule CP-SAT finds, from CP-SAT's thread. `wall_limit` caps the wall-clock seconds
-        without changing the work budget that one worker derives from `time_limit` (so the deadline
-        holds while runs stay reproducible whenever the cap does not bite)."""
+        """Search until `stop`: its earliest deadline, its deterministic time (CP-SAT's work clock, for
+        reproducible one-worker runs), or its interrupt events (set by a signal handler: CP-SAT runs in a
+        thread so that the main thread, where Python handles signals, stays free to notice). Also stop
+        once a schedule reaches `known_bound` (a bound proven elsewhere: as a constraint it would slow
+        down the search for a first schedule). `on_solution(objective, bound)` hears of every schedule
+        CP-SAT finds, from CP-SAT's thread."""
         solver = cp_model.CpSolver()
         params = solver.parameters
-        params.max_time_in_seconds = max(0.01, time_limit if wall_limit is None else min(time_limit, wall_limit))
+        params.max_time_in_seconds = max(0.01, min(stop.seconds_left(), 1e9))
         params.num_workers = settings.workers
         params.random_seed = settings.seed
-        if settings.workers == 1:
-            # Reproducible: stop on CP-SAT's deterministic clock (about 0.7 of a second per second
-            # measured here), leaving the wall-clock limit as a safety.
+        work = stop.deterministic_time()
+        if work is not None:
+            # Reproducible: stop on CP-SAT's deterministic clock, the wall clock only as a safety.
             params.interleave_search = False
-            params.max_deterministic_time = max(0.01, DETERMINISTIC_TIME_PER_S * time_limit)
+            params.max_deterministic_time = max(0.01, work)
         for name, value in settings.cp_sat.items():
             setattr(params, name, value)
         if log is not None:
@@ -314,7 +335,7 @@ class SeatingModel:
         worker.start()
         while worker.is_alive():
             worker.join(0.05)
-            if stop is not None and stop.is_set():
+            if stop.interrupted():
                 solver.stop_search()
         worker.join()
         status = statuses[0]
@@ -363,23 +384,23 @@ def interchangeable_tables(problem: Problem) -> list[list[int]]:
     return [tables for tables in classes.values() if len(tables) > 1]
 
 
-def canonical_tables(problem: Problem, seating: IndexSeating) -> IndexSeating:
+def canonical_tables(problem: Problem, seating: Seating) -> Seating:
     """The same schedule with interchangeable tables relabelled per round as table_symmetry() demands:
     in order of their lowest-numbered movable occupant, empty tables last."""
-    result = [list(map(list, tables)) for tables in seating]
+    result = seating.copy()
     for tables in interchangeable_tables(problem):
-        for round_tables in result:
-            groups = [round_tables[t] for t in tables]
-            groups.sort(key=lambda seated: min(seated, default=problem.people))
-            for t, seated in zip(tables, groups, strict=True):
-                round_tables[t] = seated
+        for r in range(seating.rounds):
+            groups = seating.groups(r)
+            ordered = sorted((groups[t] for t in tables), key=lambda seated: min(seated, default=problem.people))
+            for t, seated in zip(tables, ordered, strict=True):
+                result.table_of[r, seated] = t
     return result
 
 
 @dataclass
 class Outcome:
     status: str
-    seating: IndexSeating | None
+    seating: Seating | None
     objective: float | None
     bound: float | None
     seconds: float

@@ -1,58 +1,108 @@
-"""Why an instance is infeasible, in its own words: CP-SAT names a set of rule groups that cannot
-hold together (sufficient_assumptions_for_infeasibility over one switch per group)."""
+"""Why an instance is infeasible, in its own words: CP-SAT names a set of rules that cannot hold together
+(sufficient_assumptions_for_infeasibility over one switch per rule and table, sector or pair)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from tablejam.models.reasons import reason
+from tablejam.models.rules import Rule
 from tablejam.models.schedule import Reason
 from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.problem import Problem
+from tablejam.solver.stop import Stop
+
+Describe = Callable[[Problem, tuple[int, ...]], Reason]
+# How each rule that CP-SAT switches is said, given its subject (a table, a sector, a pair, or nothing).
+DESCRIPTIONS: dict[Rule, Describe] = {}
 
 
-def conflicting_rules(problem: Problem, seconds: float) -> list[Reason]:
-    """Rule groups that together admit no schedule (attendance, hosts and one seat per round always
-    hold); empty when CP-SAT cannot tell within `seconds`."""
+def _describes(rule: Rule) -> Callable[[Describe], Describe]:
+    def register(describe: Describe) -> Describe:
+        DESCRIPTIONS[rule] = describe
+        return describe
+
+    return register
+
+
+def conflicting_rules(problem: Problem, stop: Stop) -> list[Reason]:
+    """Rules that together admit no schedule (attendance, hosts and one seat per round always hold), none of
+    them superfluous where there is time to tell; empty when CP-SAT cannot tell before `stop`.
+
+    CP-SAT names a set of rules that suffices (its core); then each is left out in turn, and stays out
+    if the others still admit no schedule (deletion filtering), so the reasons read as one argument."""
     seating = SeatingModel(problem, switches=True)
     switches = seating.switches or {}
     seating.model.clear_objective()
-    seating.model.add_assumptions(list(switches.values()))
+    found = _core(seating, list(switches.values()), stop)
+    if found is None:
+        return []
+    by_index = {switch.index: switch for switch in switches.values()}
+    kept = found
+    for index in sorted(found):
+        if index not in kept or len(kept) == 1 or stop.seconds_left() <= 0.05:
+            continue
+        smaller = _core(seating, [by_index[other] for other in sorted(kept - {index})], stop)
+        if smaller is not None:
+            kept = smaller
+    return [
+        DESCRIPTIONS[group[0]](problem, group[1:])  # type: ignore[index]
+        for group, switch in switches.items()
+        if switch.index in kept
+    ]
+
+
+def _core(seating: SeatingModel, assumed: list[cp_model.IntVar], stop: Stop) -> set[int] | None:
+    """The indices of a core of `assumed` when CP-SAT proves them infeasible before `stop`, else None."""
+    seating.model.clear_assumptions()
+    seating.model.add_assumptions(assumed)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.max_time_in_seconds = max(0.05, min(stop.seconds_left(), 1e9))
     solver.parameters.num_workers = 1  # the core is reported by the sequential search
     if solver.solve(seating.model) != cp_model.INFEASIBLE:
-        return []
-    core = set(solver.sufficient_assumptions_for_infeasibility())
-    return [_describe(problem, group) for group, switch in switches.items() if switch.index in core]
+        return None
+    return set(solver.sufficient_assumptions_for_infeasibility())
 
 
-def _describe(problem: Problem, group: tuple[object, ...]) -> Reason:
-    instance = problem.instance
-    kind = group[0]
-    if kind == "table":
-        table = instance.table_list[int(group[1])]  # type: ignore[call-overload]
-        message = f"table '{table.id}' seats between {table.min} and {table.capacity} in every round"
-        return _conflict("table", message, tables=[table.id], counts={"min": table.min, "capacity": table.capacity})
-    if kind == "sector":
-        sector = int(group[1])  # type: ignore[call-overload]
-        name, cap = problem.sector_names[sector], problem.sector_cap[sector]
-        return _conflict("sector-cap", f"at most {cap} of sector '{name}' per table", sector=name, counts={"cap": cap})
-    if kind == "repeats":
-        return _conflict("repeat", "no pair meets twice (rules.repeats = 'forbid')")
-    a, b = (instance.participants[int(k)] for k in group[1:])  # type: ignore[call-overload]
-    pair = frozenset((a.id, b.id))
-    company = None
-    if pair in instance.keep_apart_pairs:
-        rule, why = "keep-apart", "rules.keep_apart"
-    elif instance.rules.colleagues == "apart" and instance.colleagues(a, b):
-        rule, why, company = "colleagues", f"colleagues at '{a.company}'", a.company
-    else:
-        rule, why = "repeat", "they met before and repeats are forbidden"
-    message = f"{a.id} and {b.id} never share a table ({why})"
-    return _conflict(rule, message, participants=[a.id, b.id], company=company)
+def _conflict(rule: Rule, fact: str = "conflict", **data: object) -> Reason:
+    return reason(rule, fact, "cp-sat", **data)
 
 
-def _conflict(rule: str, message: str, **data: Any) -> Reason:
-    return Reason(rule=rule, message=message, source="cp-sat", **data)
+@_describes(Rule.CAPACITY)
+def _capacity(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    table = problem.instance.table_list[subject[0]]
+    return _conflict(Rule.CAPACITY, tables=[table.id], counts={"capacity": table.capacity})
+
+
+@_describes(Rule.MINIMUM)
+def _minimum(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    table = problem.instance.table_list[subject[0]]
+    return _conflict(Rule.MINIMUM, tables=[table.id], counts={"min": table.min})
+
+
+@_describes(Rule.SECTOR_CAP)
+def _sector_cap(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    name, cap = problem.sector_names[subject[0]], problem.sector_cap[subject[0]]
+    return _conflict(Rule.SECTOR_CAP, sector=name, counts={"cap": cap or 0})
+
+
+@_describes(Rule.COLLEAGUES)
+def _colleagues(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    a, b = (problem.instance.participants[k] for k in subject)
+    return _conflict(Rule.COLLEAGUES, participants=[a.id, b.id], company=a.company)
+
+
+@_describes(Rule.KEEP_APART)
+def _keep_apart(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    a, b = (problem.instance.participants[k] for k in subject)
+    return _conflict(Rule.KEEP_APART, participants=[a.id, b.id])
+
+
+@_describes(Rule.REPEAT)
+def _repeat(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    if not subject:  # the rule as a whole
+        return _conflict(Rule.REPEAT)
+    a, b = (problem.instance.participants[k] for k in subject)  # a pair that met before
+    return _conflict(Rule.REPEAT, "met-before", participants=[a.id, b.id])

@@ -12,16 +12,18 @@ is re-optimised under the instance's own rules.
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import combinations
 
+from tablejam.models.rules import Rule
 from tablejam.models.settings import SolverSettings
 from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.local_search import SearchState
-from tablejam.solver.problem import IndexSeating, Pair, Problem
+from tablejam.solver.problem import Pair, Problem
+from tablejam.solver.seating import Seating
+from tablejam.solver.stop import Deadline, DeterministicTime, Progress, Stop
 
 
 @dataclass(frozen=True)
@@ -39,23 +41,24 @@ class Score:
         return (self.violations, -self.objective) < (other.violations, -other.objective)
 
 
-def score(problem: Problem, seating: IndexSeating) -> Score:
+def score(problem: Problem, seating: Seating) -> Score:
     """Violations (repeats when forbidden, apart pairs together, sector excess) and objective, counted
     as the local search counts them, by the local search's own code."""
     return Score(*SearchState.from_seating(problem, seating).score())
 
 
 def neighbourhood_problem(
-    problem: Problem, seating: IndexSeating, hood: Neighbourhood, repair: bool
-) -> tuple[Problem, list[int], IndexSeating]:
+    problem: Problem, seating: Seating, hood: Neighbourhood, repair: bool
+) -> tuple[Problem, list[int], Seating]:
     """The neighbourhood as a Problem: (sub-problem, its participants' indices in `problem`, hint)."""
     freed_rounds = set(hood.rounds)
     table_pos = {t: k for k, t in enumerate(hood.tables)}
-    people = sorted({p for r in hood.rounds for t in hood.tables for p in seating[r][t]})
+    groups = seating.all_groups()
+    people = sorted({p for r in hood.rounds for t in hood.tables for p in groups[r][t]})
     local = {p: k for k, p in enumerate(people)}
 
     met_elsewhere: Counter[tuple[int, int]] = Counter()
-    for r, tables in enumerate(seating):
+    for r, tables in enumerate(groups):
         for t, seated in enumerate(tables):
             if r in freed_rounds and t in table_pos:
                 continue
@@ -66,12 +69,12 @@ def neighbourhood_problem(
     for p in people:
         rows = []
         for r in hood.rounds:
-            present = any(p in seating[r][t] for t in hood.tables)
+            present = int(seating.table_of[r, p]) in table_pos
             own = [table_pos[t] for t in problem.allowed[p][r] if t in table_pos]
             rows.append(tuple(own) if present else ())
         allowed.append(rows)
 
-    apart = {(local[i], local[j]) for i, j in problem.apart if i in local and j in local}
+    apart = {(local[i], local[j]): rule for (i, j), rule in problem.apart.items() if i in local and j in local}
     pairs = []
     total_value = sum(pair.value for pair in problem.pairs)
     for pair in problem.pairs:
@@ -82,7 +85,7 @@ def neighbourhood_problem(
             continue
         already = pair.met_before or met_elsewhere[pair.i, pair.j] > 0
         if already and problem.forbid_repeats and not repair:
-            apart.add((i, j))
+            apart[i, j] = Rule.REPEAT
         else:
             pairs.append(Pair(i, j, pair.value, already))
 
@@ -102,16 +105,17 @@ def neighbourhood_problem(
     if repair and problem.forbid_repeats:
         # Repeats become soft, each costing more than every pair value together: fewest repeats first.
         sub = replace(sub, forbid_repeats=False, repeat_cost=total_value + 1)
-    hint = [[[local[p] for p in seating[r][t]] for t in hood.tables] for r in hood.rounds]
+    hint = Seating.from_groups([[[local[p] for p in groups[r][t]] for t in hood.tables] for r in hood.rounds],
+                               len(people))  # fmt: skip
     return sub, people, hint
 
 
-def _conflict_rounds(problem: Problem, seating: IndexSeating) -> list[tuple[tuple[int, int], list[int]]]:
+def _conflict_rounds(problem: Problem, seating: Seating) -> list[tuple[tuple[int, int], list[int]]]:
     """Each repeated pair with the rounds in which it meets (the rounds a repair may free)."""
     rounds_of: dict[tuple[int, int], list[int]] = {}
     before = {(pair.i, pair.j) for pair in problem.pairs if pair.met_before}
-    for r, tables in enumerate(seating):
-        for seated in tables:
+    for r in range(seating.rounds):
+        for seated in seating.groups(r):
             for a, b in combinations(sorted(seated), 2):
                 rounds_of.setdefault((a, b), []).append(r)
     return [(key, rs) for key, rs in rounds_of.items() if len(rs) + (key in before) > 1]
@@ -119,7 +123,7 @@ def _conflict_rounds(problem: Problem, seating: IndexSeating) -> list[tuple[tupl
 
 @dataclass
 class LnsResult:
-    seating: IndexSeating
+    seating: Seating
     score: Score
     steps: int
     improved: int
@@ -127,40 +131,45 @@ class LnsResult:
 
 def large_neighbourhood_search(
     problem: Problem,
-    seating: IndexSeating,
-    deadline: float,
+    seating: Seating,
+    stop: Stop,
     settings: SolverSettings,
     rng: random.Random,
-    target: int | None = None,
     step_seconds: float = 2.0,
-    max_steps: int | None = None,
-    stop: threading.Event | None = None,
+    step_work: float | None = None,
 ) -> LnsResult:
-    """Re-seat neighbourhoods with CP-SAT until the deadline, the target or `max_steps` is reached."""
-    current = [list(map(list, tables)) for tables in seating]
+    """Re-seat neighbourhoods with CP-SAT until `stop` (its Target, or its MaxIterations counting steps).
+
+    Each step gets `step_seconds`, or with `step_work` that much of CP-SAT's deterministic time instead
+    (one worker: the same seed then gives the same steps), the deadlines of `stop` holding either way."""
+    current = seating.copy()
     best = score(problem, current)
     steps = improved = 0
-    while time.perf_counter() < deadline - 0.05:
-        if target is not None and best.violations == 0 and best.objective >= target:
-            break
-        if (max_steps is not None and steps >= max_steps) or (stop is not None and stop.is_set()):
+    while stop.seconds_left() > 0.05:
+        if stop.met(Progress(iterations=steps, violations=best.violations, objective=best.objective)):
             break
         repair = best.violations > 0
         hood = _choose(problem, current, rng, repair)
         sub, people, hint = neighbourhood_problem(problem, current, hood, repair)
         model = SeatingModel(sub)
         model.hint(hint)
-        budget = step_seconds if max_steps is not None else min(step_seconds, deadline - time.perf_counter())
-        if budget <= 0.05:
-            break
-        outcome = model.solve(settings, budget, stop=stop, wall_limit=deadline - time.perf_counter())
+        if step_work is not None:
+            step = stop | DeterministicTime(step_work)
+        else:
+            budget = min(step_seconds, stop.seconds_left())
+            if budget <= 0.05:
+                break
+            step = stop | Deadline(time.perf_counter() + budget)
+        outcome = model.solve(settings, step)
         steps += 1
         if outcome.seating is None:
             continue
-        candidate = [list(map(list, tables)) for tables in current]
+        candidate = current.copy()
         for k, r in enumerate(hood.rounds):
-            for pos, t in enumerate(hood.tables):
-                candidate[r][t] = [people[p] for p in outcome.seating[k][pos]]
+            for local, p in enumerate(people):
+                t = int(outcome.seating.table_of[k, local])
+                if t >= 0:
+                    candidate.table_of[r, p] = hood.tables[t]
         new = score(problem, candidate)
         if new.better_than(best) or (new.violations, new.objective) == (best.violations, best.objective):
             if new.better_than(best):
@@ -169,7 +178,7 @@ def large_neighbourhood_search(
     return LnsResult(current, best, steps, improved)
 
 
-def _choose(problem: Problem, seating: IndexSeating, rng: random.Random, repair: bool) -> Neighbourhood:
+def _choose(problem: Problem, seating: Seating, rng: random.Random, repair: bool) -> Neighbourhood:
     """Repair: mostly the table of one conflict in one of its rounds plus a few other tables of that round
     (small, solved at once); sometimes the rounds of one repeated pair plus one more, whole.
     Improve: for few people, two whole rounds; otherwise a handful of tables of one round."""
@@ -182,7 +191,7 @@ def _choose(problem: Problem, seating: IndexSeating, rng: random.Random, repair:
         pair, rounds_met = rng.choice(conflicts)
         if rng.random() < 0.7:
             r = rng.choice(rounds_met)
-            table = next(t for t, seated in enumerate(seating[r]) if pair[0] in seated)
+            table = int(seating.table_of[r, pair[0]])
             others = rng.sample([t for t in all_tables if t != table], few_tables - 1)
             return Neighbourhood((r,), tuple(sorted([table, *others])))
         rounds = set(rounds_met)

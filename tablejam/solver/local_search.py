@@ -29,7 +29,10 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from tablejam.solver.problem import IndexSeating, Problem
+from tablejam.models.rules import Rule
+from tablejam.solver.problem import Problem
+from tablejam.solver.seating import Seating
+from tablejam.solver.stop import Interrupted, MaxIterations, Progress, Stop, Valid
 
 UNCAPPED = 1 << 30
 
@@ -39,17 +42,79 @@ STATUS_SLOTS = 11
 CHUNK_ITERATIONS = 5000
 
 
+Arrays = dict[str, Any]
+Encoding = Callable[[Problem, Arrays], None]
+# How each rule of the instance is put into the arrays the kernels read (see SearchState).
+ENCODINGS: dict[Rule, Encoding] = {}
+
+
+def _encodes(*rules: Rule) -> Callable[[Encoding], Encoding]:
+    def register(encoding: Encoding) -> Encoding:
+        for rule in rules:
+            ENCODINGS[rule] = encoding
+        return encoding
+
+    return register
+
+
+@_encodes(Rule.CAPACITY, Rule.MINIMUM)
+def _table_limits(problem: Problem, arrays: Arrays) -> None:
+    """Moves never take a table below its minimum or above its capacity (the start keeps both)."""
+    arrays["capacity"] = np.array(problem.capacity, dtype=np.int32)
+    arrays["minimum"] = np.array(problem.minimum, dtype=np.int32)
+
+
+@_encodes(Rule.HOST_AWAY)
+def _hosts_fixed(problem: Problem, arrays: Arrays) -> None:
+    """Hosts (one allowed table) and absentees are never moved."""
+    arrays["fixed"] = np.array(
+        [[len(problem.allowed[p][r]) <= 1 for p in range(problem.people)] for r in range(problem.rounds)],
+        dtype=np.bool_,
+    ).reshape(problem.rounds, problem.people)
+
+
+@_encodes(Rule.SECTOR_CAP)
+def _sector_caps(problem: Problem, arrays: Arrays) -> None:
+    """Each participant's sector, and each sector's cap: the excess over a cap is a violation."""
+    arrays["sector"] = np.array(problem.sector, dtype=np.int32)
+    caps = [UNCAPPED if cap is None else cap for cap in problem.sector_cap] or [UNCAPPED]
+    arrays["sector_cap"] = np.array(caps, dtype=np.int32)
+
+
+@_encodes(Rule.COLLEAGUES, Rule.KEEP_APART)
+def _kept_apart(problem: Problem, arrays: Arrays) -> None:
+    """Every meeting of a pair kept apart is a violation (met-before pairs too, when repeats are forbidden)."""
+    apart = np.zeros((problem.people, problem.people), dtype=np.bool_)
+    for i, j in problem.apart:
+        apart[i, j] = apart[j, i] = True
+    arrays["apart"] = apart
+
+
+@_encodes(Rule.REPEAT)
+def _repeats(problem: Problem, arrays: Arrays) -> None:
+    """Forbidden: every meeting beyond a pair's first (or any, after met_before) is a violation, via `apart`
+    for met-before pairs and the meeting counts otherwise. Minimised: each costs repeat_cost instead."""
+    met_before = np.zeros((problem.people, problem.people), dtype=np.bool_)
+    value = np.zeros((problem.people, problem.people), dtype=np.int64)
+    for pair in problem.pairs:
+        if pair.met_before:
+            met_before[pair.i, pair.j] = met_before[pair.j, pair.i] = True
+        else:
+            value[pair.i, pair.j] = value[pair.j, pair.i] = pair.value
+    arrays.update(met_before=met_before, value=value, forbid=problem.forbid_repeats, repeat_cost=problem.repeat_cost)
+
+
 @dataclass
 class SearchState:
-    """Numpy arrays the compiled kernels work on; see from_seating for their meaning."""
+    """Numpy arrays the compiled kernels work on: the seating and its bookkeeping, then the rules."""
 
     table_of: np.ndarray  # [R, n] table of p in round r, -1 when absent
-    fixed: np.ndarray  # [R, n] True: p may not move in round r (host or absent)
     seats: np.ndarray  # [R, T, C] participants at table t in round r, first size[r, t] entries used
     size: np.ndarray  # [R, T]
     position: np.ndarray  # [R, n] index of p within seats[r, table_of[r, p]]
     meet: np.ndarray  # [n, n] rounds in which i and j share a table
     sector_count: np.ndarray  # [R, T, S]
+    fixed: np.ndarray  # [R, n] True: p may not move in round r (host or absent)
     capacity: np.ndarray  # [T]
     minimum: np.ndarray  # [T]
     sector: np.ndarray  # [n] sector index, -1 when none
@@ -61,20 +126,21 @@ class SearchState:
     repeat_cost: int
 
     @classmethod
-    def from_seating(cls, problem: Problem, seating: IndexSeating) -> SearchState:
+    def from_seating(cls, problem: Problem, seating: Seating) -> SearchState:
+        arrays: Arrays = {}
+        for encoding in dict.fromkeys(ENCODINGS.values()):
+            encoding(problem, arrays)
         n, rounds, tables = problem.people, problem.rounds, problem.tables
-        sectors = max(1, len(problem.sector_names))
-        table_of = np.full((rounds, n), -1, dtype=np.int32)
-        fixed = np.ones((rounds, n), dtype=np.bool_)
+        sectors = len(arrays["sector_cap"])
+        table_of = seating.table_of.astype(np.int32, copy=True)
         seats = np.full((rounds, tables, max(problem.capacity)), -1, dtype=np.int32)
         size = np.zeros((rounds, tables), dtype=np.int32)
         position = np.full((rounds, n), -1, dtype=np.int32)
         sector_count = np.zeros((rounds, tables, sectors), dtype=np.int32)
         meet = np.zeros((n, n), dtype=np.int32)
-        for r, round_tables in enumerate(seating):
-            for t, seated in enumerate(round_tables):
+        for r in range(rounds):
+            for t, seated in enumerate(seating.groups(r)):
                 for p in seated:
-                    table_of[r, p] = t
                     position[r, p] = size[r, t]
                     seats[r, t, size[r, t]] = p
                     size[r, t] += 1
@@ -84,44 +150,11 @@ class SearchState:
                     for b in seated:
                         if a != b:
                             meet[a, b] += 1
-            for p in range(n):
-                fixed[r, p] = len(problem.allowed[p][r]) <= 1
-        apart = np.zeros((n, n), dtype=np.bool_)
-        for i, j in problem.apart:
-            apart[i, j] = apart[j, i] = True
-        met_before = np.zeros((n, n), dtype=np.bool_)
-        value = np.zeros((n, n), dtype=np.int64)
-        for pair in problem.pairs:
-            if pair.met_before:
-                met_before[pair.i, pair.j] = met_before[pair.j, pair.i] = True
-            else:
-                value[pair.i, pair.j] = value[pair.j, pair.i] = pair.value
-        return cls(
-            table_of=table_of,
-            fixed=fixed,
-            seats=seats,
-            size=size,
-            position=position,
-            meet=meet,
-            sector_count=sector_count,
-            capacity=np.array(problem.capacity, dtype=np.int32),
-            minimum=np.array(problem.minimum, dtype=np.int32),
-            sector=np.array(problem.sector, dtype=np.int32),
-            sector_cap=np.array(
-                [UNCAPPED if c is None else c for c in problem.sector_cap] or [UNCAPPED], dtype=np.int32
-            ),
-            apart=apart,
-            met_before=met_before,
-            value=value,
-            forbid=problem.forbid_repeats,
-            repeat_cost=problem.repeat_cost,
-        )
+        return cls(table_of=table_of, seats=seats, size=size, position=position, meet=meet,
+                   sector_count=sector_count, **arrays)  # fmt: skip
 
-    def seating(self) -> IndexSeating:
-        rounds, tables, _ = self.seats.shape
-        return [
-            [sorted(int(p) for p in self.seats[r, t, : self.size[r, t]]) for t in range(tables)] for r in range(rounds)
-        ]
+    def seating(self) -> Seating:
+        return Seating(self.table_of.copy(), self.size.shape[1])
 
     @property
     def seat(self) -> tuple:
@@ -456,7 +489,7 @@ def kernels_ready() -> bool:
 
 @dataclass
 class SearchResult:
-    seating: IndexSeating
+    seating: Seating
     violations: int
     objective: int  # scaled, without fairness
     iterations: int
@@ -467,36 +500,29 @@ class SearchResult:
 
 def local_search(
     problem: Problem,
-    start: IndexSeating,
-    seconds: float,
+    start: Seating,
+    stop: Stop,
     seed: int = 0,
-    stop_when_valid: bool = False,
-    patience: int | None = None,
-    max_iterations: int | None = None,
-    max_evaluations: int | None = None,
-    target: int | None = None,
-    stop: threading.Event | None = None,
     on_valid: Callable[[int], None] | None = None,
     chunk: int = 100_000,
 ) -> SearchResult:
-    """Improve `start` for at most `seconds`; return the best seating seen (fewest violations, then objective).
+    """Improve `start` until `stop`; return the best seating seen (fewest violations, then objective).
 
-    The kernel runs in chunks of `chunk` move evaluations (tens of milliseconds), between which
-    the clock and the stopping rules are checked. With `patience`, stop once that many iterations
-    brought no better seating; with `max_iterations` or `max_evaluations`, stop after that much
-    work, which makes a run reproducible; with `target` (scaled objective), stop once a valid
-    seating reaches it (it is then proven optimal). `on_valid(objective)` hears of each better
-    valid seating between chunks."""
+    The kernel runs in chunks of `chunk` move evaluations (tens of milliseconds), between which the
+    stopping criteria are asked. Budgets of work (MaxEvaluations, MaxIterations) are kept exactly, so
+    that with them a run is reproducible; with Valid, the kernel stops at the first valid seating.
+    `on_valid(objective)` hears of each better valid seating between chunks."""
     started = time.perf_counter()
     state = SearchState.from_seating(problem, start)
     v, o = state.score()
     status = np.zeros(STATUS_SLOTS, dtype=np.int64)
-    status[[CUR_V, CUR_O, BEST_V, BEST_O, RESEED, STOP_WHEN_VALID]] = [v, o, v, o, 1, int(stop_when_valid)]
+    status[[CUR_V, CUR_O, BEST_V, BEST_O, RESEED, STOP_WHEN_VALID]] = [v, o, v, o, 1, int(stop.until_valid())]
     tabu = np.zeros((*state.table_of.shape, problem.tables), dtype=np.int64)
     best_table_of = state.table_of.copy()
     tenure = max(2, min(10, problem.people // 8))
     valid_at = time.perf_counter() if v == 0 else None
     told = -(1 << 62)  # best objective passed to on_valid
+    max_evaluations, max_iterations = stop.max_evaluations(), stop.max_iterations()
     while True:
         evaluations = status[EVALS] + chunk
         status[EVAL_LIMIT] = evaluations if max_evaluations is None else min(evaluations, max_evaluations)
@@ -512,21 +538,22 @@ def local_search(
         if valid and on_valid is not None and status[BEST_O] > told:
             told = int(status[BEST_O])
             on_valid(told)
-        if (
-            time.perf_counter() - started >= seconds
-            or (stop_when_valid and valid)
-            or (patience is not None and status[ITERATION] - status[LAST_BETTER] > patience)
-            or (max_iterations is not None and status[ITERATION] >= max_iterations)
-            or (max_evaluations is not None and status[EVALS] >= max_evaluations)
-            or (target is not None and valid and status[BEST_O] >= target)
-            or (stop is not None and stop.is_set())
-        ):
+        if stop.met(_progress(status)):
             break
-    best = _seating_from_tables(best_table_of, problem.tables)
     return SearchResult(
-        best, int(status[BEST_V]), int(status[BEST_O]), int(status[ITERATION]), int(status[EVALS]),
-        time.perf_counter() - started, valid_at,
+        Seating(best_table_of, problem.tables), int(status[BEST_V]), int(status[BEST_O]), int(status[ITERATION]),
+        int(status[EVALS]), time.perf_counter() - started, valid_at,
     )  # fmt: skip
+
+
+def _progress(status: np.ndarray) -> Progress:
+    return Progress(
+        iterations=int(status[ITERATION]),
+        evaluations=int(status[EVALS]),
+        since_better=int(status[ITERATION] - status[LAST_BETTER]),
+        violations=int(status[BEST_V]),
+        objective=int(status[BEST_O]),
+    )
 
 
 # Seeds of the walks run side by side are this far apart, so that no two walks of nearby seeds coincide.
@@ -535,13 +562,10 @@ WALK_SEED_STRIDE = 1_000_003
 
 def parallel_local_search(
     problem: Problem,
-    start: IndexSeating,
+    start: Seating,
     walks: int,
-    seconds: float,
+    stop: Stop,
     seed: int = 0,
-    stop: threading.Event | None = None,
-    target: int | None = None,
-    stop_when_valid: bool = False,
     **options: Any,
 ) -> SearchResult:
     """`walks` independent local searches from `start` (seeds apart), one thread each; the best result.
@@ -550,46 +574,29 @@ def parallel_local_search(
     on instances where a walk's luck decides (golfer rungs), that many chances of a valid seating in
     the same time. The first walk is the plain search; the others only hunt for validity and stop
     at their first valid seating, so instances valid within a second (realistic events) get the same
-    improving search as with one walk. Once one walk reaches the target (or validity, with
-    `stop_when_valid`), all stop; so do all at `stop`. With one walk this is exactly `local_search`."""
+    improving search as with one walk. Once one walk's result meets `stop` (e.g. its Target or Valid),
+    all stop. With one walk this is exactly `local_search`."""
     if walks <= 1:
-        return local_search(problem, start, seconds, seed, stop=stop, target=target,
-                            stop_when_valid=stop_when_valid, **options)  # fmt: skip
+        return local_search(problem, start, stop, seed, **options)
     enough = threading.Event()  # stops every walk: one has finished the job, or the caller said stop
+    shared = stop | Interrupted(enough)
     with ThreadPoolExecutor(max_workers=walks) as pool:
-        common = {"stop": enough, "target": target, **options}
         running = {
             pool.submit(
-                local_search,
-                problem,
-                start,
-                seconds,
-                seed + k * WALK_SEED_STRIDE,
-                stop_when_valid=stop_when_valid or k > 0,
-                **common,
+                local_search, problem, start, shared if k == 0 else shared | Valid(), seed + k * WALK_SEED_STRIDE,
+                **options,
             )
             for k in range(walks)
-        }
+        }  # fmt: skip
         results: list[SearchResult] = []
         while running:
             done, running = wait(running, timeout=0.05, return_when=FIRST_COMPLETED)
             results += [future.result() for future in done]
-            finished = any(
-                r.violations == 0 and (stop_when_valid or (target is not None and r.objective >= target))
-                for r in results
-            )
-            if finished or (stop is not None and stop.is_set()):
+            # A result that meets the caller's criteria (its target, or validity) ends every walk.
+            finished = any(stop.met(Progress(violations=r.violations, objective=r.objective)) for r in results)
+            if finished or stop.interrupted():
                 enough.set()
     return min(results, key=lambda r: (r.violations, -r.objective))
-
-
-def _seating_from_tables(table_of: np.ndarray, tables: int) -> IndexSeating:
-    seating: IndexSeating = [[[] for _ in range(tables)] for _ in range(table_of.shape[0])]
-    for r, row in enumerate(table_of):
-        for p, t in enumerate(row):
-            if t >= 0:
-                seating[r][int(t)].append(p)
-    return seating
 
 
 def warm_up() -> float:
@@ -604,5 +611,5 @@ def warm_up() -> float:
         sectors={"max_per_table": 1},
     )
     problem = Problem.from_instance(tiny)
-    local_search(problem, [[[0, 1], [2, 3]], [[0, 1], [2, 3]]], seconds=0.0, max_iterations=10)
+    local_search(problem, Seating.from_groups([[[0, 1], [2, 3]], [[0, 1], [2, 3]]], 4), Stop(MaxIterations(10)))
     return time.perf_counter() - started

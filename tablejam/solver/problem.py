@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from tablejam.models.instance import WEIGHT_DECIMALS, Instance, complementarity, cross_sector
-
-# A seating in solver terms: seating[r][t] = participant indices at table t in round r.
-IndexSeating = list[list[list[int]]]
+from tablejam.models.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class Problem:
     sector: list[int]  # sector index of each participant, -1 when none
     sector_cap: list[int | None]  # cap of each sector index, None when uncapped
     sector_names: list[str]
-    apart: set[tuple[int, int]]  # i < j, must never share a table
+    apart: dict[tuple[int, int], Rule]  # i < j: must never share a table, by this rule
     pairs: list[Pair]  # i < j, may share a table in some round and are not kept apart
     scale: int  # objective weights are multiplied by this to make them integers
     repeat_cost: int
@@ -69,9 +67,11 @@ class Problem:
         def indexed(pairs: frozenset[frozenset[str]]) -> set[tuple[int, int]]:
             return {(min(a, b), max(a, b)) for a, b in ((index[x], index[y]) for x, y in map(tuple, pairs))}
 
-        apart = indexed(instance.apart_pairs)
         met_before = indexed(instance.met_before_pairs)
         forbid = instance.rules.repeats == "forbid"
+        # Each pair kept apart under the rule that says so (a keep-apart pair of colleagues: keep-apart).
+        apart = dict.fromkeys(indexed(instance.apart_pairs - instance.keep_apart_pairs), Rule.COLLEAGUES)
+        apart |= dict.fromkeys(indexed(instance.keep_apart_pairs), Rule.KEEP_APART)
 
         pairs = []
         for i, j in combinations(range(len(people)), 2):
@@ -85,8 +85,9 @@ class Problem:
                 new_w + comp_w * complementarity(people[i], people[j]) + cross_w * cross_sector(people[i], people[j])
             )
             pairs.append(Pair(i, j, value, (i, j) in met_before))
-        if forbid:
-            apart |= met_before
+        if forbid:  # they may not meet at all
+            apart = dict.fromkeys(met_before, Rule.REPEAT) | apart
+        apart = dict(sorted(apart.items()))
 
         return cls(
             instance=instance,
@@ -112,17 +113,3 @@ class Problem:
 
     def attendees(self, r: int) -> list[int]:
         return [p for p in range(self.people) if self.allowed[p][r]]
-
-    def to_ids(self, seating: IndexSeating) -> list[dict[str, list[str]]]:
-        ids = [p.id for p in self.instance.participants]
-        table_ids = [t.id for t in self.instance.table_list]
-        return [
-            {table_ids[t]: [ids[p] for p in sorted(seated)] for t, seated in enumerate(tables)} for tables in seating
-        ]
-
-    def from_ids(self, seating: list[dict[str, list[str]]]) -> IndexSeating:
-        index = self.instance.participant_index
-        return [
-            [[index[pid] for pid in tables.get(table.id, [])] for table in self.instance.table_list]
-            for tables in seating
-        ]

@@ -1,0 +1,88 @@
+"""Reasons as data, and the words for them.
+
+A reason is a rule (or why a search ended), a `fact` saying which statement about it holds, and the
+figures behind it: rounds, tables, participants, sector, company and counts. Its message is rendered
+from those fields alone, so a reason can change its data (re-planning renumbers rounds) and say
+it again in the right words; nothing ever edits the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from tablejam.models.rules import Ending, Rule
+from tablejam.models.schedule import Reason
+
+Source = Literal["precheck", "cp-sat", "search"]
+
+# (rule, fact) -> the message. Fields: round/round2 (rounds[0], rounds[1]), table, a/b (the first two
+# participants), who (all participants), sector, company, and every count by name.
+WORDS: dict[tuple[str, str], str] = {
+    (Rule.CAPACITY, "seats"): "round {round} has {attendees} attendees but only {seats} seats at {tables} tables",
+    (Rule.CAPACITY, "hosts"): "round {round}: table '{table}' has {hosts} hosts ({who}) but capacity {capacity}",
+    (Rule.CAPACITY, "conflict"): "table '{table}' seats at most {capacity} in every round",
+    (Rule.MINIMUM, "seats"): "round {round} has {attendees} attendees but the table minimums add up to {minimums}",
+    (Rule.MINIMUM, "conflict"): "table '{table}' seats at least {min} in every round",
+    (Rule.SECTOR_CAP, "room"): "sector '{sector}' has {attendees} attendees in round {round} but at most {cap} "
+    "per table and {tables} tables ({places} places)",
+    (Rule.SECTOR_CAP, "hosts"): "round {round}: table '{table}' is hosted by {hosts} participants of sector "
+    "'{sector}' ({who}) but the cap is {cap}",
+    (Rule.SECTOR_CAP, "conflict"): "at most {cap} of sector '{sector}' per table",
+    (Rule.COLLEAGUES, "room"): "company '{company}' has {attendees} attendees in round {round} who must sit apart, "
+    "but there are only {tables} tables",
+    (Rule.COLLEAGUES, "hosts"): "{a} and {b} both host table '{table}' in round {round} but must be kept apart",
+    (Rule.COLLEAGUES, "conflict"): "{a} and {b} never share a table (colleagues at '{company}')",
+    (Rule.KEEP_APART, "hosts"): "{a} and {b} both host table '{table}' in round {round} but must be kept apart",
+    (Rule.KEEP_APART, "conflict"): "{a} and {b} never share a table (rules.keep_apart)",
+    (Rule.REPEAT, "spread"): "{attendees} people attend rounds {round} and {round2}, so some table in round {round2} "
+    "seats at least {crowd} of them, who must come from {crowd} different tables of round {round}, but there are "
+    "only {tables} tables",
+    (Rule.REPEAT, "hosts-met-before"): "{a} and {b} both host table '{table}' in round {round} but met before and "
+    "repeats are forbidden",
+    (Rule.REPEAT, "hosts-meet-twice"): "{a} and {b} both host table '{table}' in rounds {round} and {round2}: they "
+    "meet twice but repeats are forbidden",
+    (Rule.REPEAT, "conflict"): "no pair meets twice (rules.repeats = 'forbid')",
+    (Rule.REPEAT, "met-before"): "{a} and {b} never share a table (they met before and repeats are forbidden)",
+    (Ending.UNEXPLAINED, "cp-sat"): "CP-SAT proved that no schedule satisfies every rule together; no single "
+    "counting argument shows which rules conflict",
+    (Ending.TIME_LIMIT, "search"): "no schedule found within the time limit of {time_limit_s} s",
+    (Ending.INTERRUPTED, "search"): "interrupted before a valid schedule was found",
+    (Ending.VIOLATIONS, "search"): "the best seating reached still broke {violations} rule(s) (see `validate`)",
+    (Ending.COMPILE, "search"): "local search was skipped: it compiles once per installation (up to {compile_s} s), "
+    "more than the time limit left; run `tablejam warmup` once",
+}
+
+
+def reason(rule: Rule | Ending, fact: str, source: Source, **data: Any) -> Reason:
+    """A reason with its message said from its data (see WORDS for the facts known)."""
+    fields = {"rule": str(rule), "fact": fact, "source": source, **data}
+    return Reason(message=_words(fields), **fields)
+
+
+def said_again(original: Reason, **changes: Any) -> Reason:
+    """The reason with some of its data changed, and its message said anew from the result."""
+    fields = original.model_dump(exclude={"message"}) | changes
+    return Reason(message=_words(fields), **fields)
+
+
+def _words(fields: dict[str, Any]) -> str:
+    template = WORDS[(fields["rule"], fields["fact"])]
+    rounds = fields.get("rounds") or []
+    participants = fields.get("participants") or []
+    values = {
+        "round": rounds[0] if rounds else None,
+        "round2": rounds[1] if len(rounds) > 1 else None,
+        "table": (fields.get("tables") or [None])[0],
+        "a": participants[0] if participants else None,
+        "b": participants[1] if len(participants) > 1 else None,
+        "who": ", ".join(participants),
+        "sector": fields.get("sector"),
+        "company": fields.get("company"),
+        **{name: _number(value) for name, value in (fields.get("counts") or {}).items()},
+    }
+    return template.format(**values)
+
+
+def _number(value: float) -> int | str:
+    """Counts are stored as numbers; whole ones are said without '.0'."""
+    return int(value) if float(value).is_integer() else f"{value:g}"
