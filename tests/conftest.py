@@ -6,12 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from tablejam.check import check
+from tablejam.cli import main
 from tablejam.models import Instance, RoundSeating, Schedule, SolverSettings, TableSeating
 from tablejam.solver import solve
 
-BUSINESS_JAM = Path(__file__).resolve().parent.parent / "instances" / "business-jam.toml"
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+INSTANCES = ROOT / "instances"
+BUSINESS_JAM = INSTANCES / "business-jam.toml"
 
 
 def make_instance(people: int | list[dict[str, Any]], **fields: Any) -> Instance:
@@ -59,3 +63,40 @@ def business_jam_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("business-jam") / "plan.json"
     write_atomic(path, solve_checked(instance, time_limit=3).model_dump_json(indent=2))
     return path
+
+
+GOOD_TOML = """
+name = "tiny"
+rounds = 2
+[tables]
+count = 2
+capacity = 2
+[[participants]]
+id = "a"
+[[participants]]
+id = "b"
+[[participants]]
+id = "c"
+[[participants]]
+id = "d"
+"""
+
+
+def run(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+def two_pairs_or_a_trio(order: list[str] | None = None, **weights: float):
+    """4 people, 1 round, 2 tables of 3 seats. a-b and c-d are complementary (c = 2 each), nobody else.
+
+    Seating {a, b, x}+{y} gives 3 new pairs but one complementary pair (c = 2);
+    {a, b}+{c, d} gives only 2 new pairs but both complementary ones (c = 4).
+    """
+    people = [
+        {"id": "a", "offers": ["x", "y"]},
+        {"id": "b", "needs": ["x", "y"]},
+        {"id": "c", "offers": ["u", "v"]},
+        {"id": "d", "needs": ["u", "v"]},
+    ]
+    objective = {**weights, "lexicographic": order}
+    return make_instance(people, tables={"count": 2, "capacity": 3}, objective=objective)

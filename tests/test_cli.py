@@ -11,32 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from tablejam.cli import main
+from tests.conftest import GOOD_TOML, run
 
 ROOT = Path(__file__).resolve().parent.parent
 BUSINESS_JAM = ROOT / "instances" / "business-jam.toml"
-
-GOOD_TOML = """
-name = "tiny"
-rounds = 2
-[tables]
-count = 2
-capacity = 2
-[[participants]]
-id = "a"
-[[participants]]
-id = "b"
-[[participants]]
-id = "c"
-[[participants]]
-id = "d"
-"""
-
-
-def run(*args: str, stdin: str | None = None):
-    return CliRunner().invoke(main, list(args), input=stdin)
 
 
 @pytest.fixture

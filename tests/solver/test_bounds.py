@@ -11,8 +11,7 @@ from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import as_rounds
 from tablejam.tools.generate import golfer
-from tests.conftest import solve_checked
-from tests.test_objective import _two_pairs_or_a_trio
+from tests.conftest import solve_checked, two_pairs_or_a_trio
 
 
 def test_bound_by_seats_and_by_person_takes_the_smaller() -> None:
@@ -20,11 +19,11 @@ def test_bound_by_seats_and_by_person_takes_the_smaller() -> None:
     # so a-b and c-d are worth 3 each, the other four pairs 1.
     # By seats: at most 3 pairs meet (a trio and one alone), the best three values: 3 + 3 + 1 = 7.
     # By person: each meets at most 2 others; everyone's best two are 3 + 1 = 4, so 4 * 4 / 2 = 8.
-    problem = Problem.from_instance(_two_pairs_or_a_trio(new=1, complementary=1))
+    problem = Problem.from_instance(two_pairs_or_a_trio(new=1, complementary=1))
     assert counting_bound(problem) == 7
     # The true optimum is 6 (the two complementary pairs, or a trio with one of them: 3 + 1 + 1 = 5):
     # the bound is valid, and the solver proves the rest.
-    assert solve_checked(_two_pairs_or_a_trio(new=1, complementary=1), time_limit=5).objective == 6
+    assert solve_checked(two_pairs_or_a_trio(new=1, complementary=1), time_limit=5).objective == 6
 
 
 @pytest.mark.parametrize("weeks", [4, 5])

@@ -13,8 +13,7 @@ from tablejam.cli import main
 from tablejam.errors import InputError
 from tablejam.files import load_instance
 from tablejam.models import Schedule
-from tests.conftest import solve_checked
-from tests.test_cli import GOOD_TOML
+from tests.conftest import GOOD_TOML, ROOT, solve_checked
 
 # GOOD_TOML's four people a-d at two tables of two, in one round, repeats forbidden.
 EVENT = (
@@ -98,7 +97,7 @@ def test_a_bad_history_file_is_named_with_its_field(event: Path, content: str | 
 def test_the_monthly_example_learns_from_september() -> None:
     """instances/monthly-jam.toml: 18 of September's 24 came back; September seated 6 tables of 4
     for 3 rounds, so 58 pairs of October's participants met there (counted from the file)."""
-    root = Path(__file__).resolve().parent.parent / "instances"
+    root = ROOT / "instances"
     september = Schedule.model_validate_json((root / "history" / "monthly-jam-2026-09.json").read_text())
     october = load_instance(root / "monthly-jam.toml")
     here = set(october.participant_index)

@@ -12,7 +12,7 @@ from tablejam.check import check
 from tablejam.models import SolverSettings
 from tablejam.solver import solve
 from tablejam.tools.generate import golfer
-from tests.conftest import make_instance, solve_checked
+from tests.conftest import ROOT, make_instance, solve_checked
 
 
 def seated_together(schedule, round_number: int) -> set[frozenset[str]]:
@@ -305,11 +305,10 @@ def test_one_worker_and_a_seed_give_the_same_schedule_twice() -> None:
     """With one worker every phase is budgeted in work, not seconds (local-search evaluations, CP-SAT's
     deterministic time), so a seed reproduces the schedule even though the search stops before it
     proves optimality (fairness and repeats keep the bound out of reach here)."""
-    from pathlib import Path
 
     from tablejam.files import load_instance
 
-    instance = load_instance(Path(__file__).resolve().parent.parent / "instances" / "founders-breakfast.json")
+    instance = load_instance(ROOT / "instances" / "founders-breakfast.json")
     first = solve_checked(instance, time_limit=4, seed=4, workers=1)
     second = solve_checked(instance, time_limit=4, seed=4, workers=1)
     assert first.status == "feasible"

@@ -12,7 +12,7 @@ import pytest
 
 from tablejam.files import load_instance
 from tablejam.files.spreadsheet import read_participants
-from tests.test_cli import run
+from tests.conftest import ROOT, run
 
 # 12 people; Lea misses round 2, Ali hosts T1, two pairs of colleagues.
 PEOPLE = """name,sector,company,offers,needs,absent,host
@@ -158,7 +158,7 @@ def test_an_impossibility_in_the_people_is_written_and_explained(people: Path, t
 
 def test_init_on_the_example_spreadsheet_solves() -> None:
     """The README's example: the example workbook, 7 tables of 6, 4 rounds."""
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     result = run(
         "init", str(root / "instances" / "monthly-jam-people.xlsx"), "--tables", "7", "--seats", "6", "--rounds", "4"
     )

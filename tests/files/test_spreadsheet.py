@@ -19,8 +19,7 @@ from tablejam.errors import InputError
 from tablejam.files import load_instance
 from tablejam.files.spreadsheet import column_letter, read_participants
 from tablejam.models import Instance
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 # Headers in any case with stray spaces, an id on some rows only, a blank row, and a column tablejam does not know.
 PEOPLE_CSV = """\ufeff ID ,Name,Sector,company,OFFERS,needs,absent,host,Email

@@ -13,27 +13,11 @@ from tablejam.errors import InputError
 from tablejam.files import load_setting
 from tablejam.models.presets import PRESETS, Setting
 from tablejam.models.settings import SolverSettings
-from tests.conftest import make_instance, solve_checked
-
-
-def _two_pairs_or_a_trio(order: list[str] | None = None, **weights: float):
-    """4 people, 1 round, 2 tables of 3 seats. a-b and c-d are complementary (c = 2 each), nobody else.
-
-    Seating {a, b, x}+{y} gives 3 new pairs but one complementary pair (c = 2);
-    {a, b}+{c, d} gives only 2 new pairs but both complementary ones (c = 4).
-    """
-    people = [
-        {"id": "a", "offers": ["x", "y"]},
-        {"id": "b", "needs": ["x", "y"]},
-        {"id": "c", "offers": ["u", "v"]},
-        {"id": "d", "needs": ["u", "v"]},
-    ]
-    objective = {**weights, "lexicographic": order}
-    return make_instance(people, tables={"count": 2, "capacity": 3}, objective=objective)
+from tests.conftest import make_instance, solve_checked, two_pairs_or_a_trio
 
 
 def test_lexicographic_weights_outweigh_every_later_term() -> None:
-    instance = _two_pairs_or_a_trio(["new", "complementary"])
+    instance = two_pairs_or_a_trio(["new", "complementary"])
     # Ranges: complementary can change by at most 4 (all c summed), so one new pair must weigh 4 + 1 = 5;
     # unlisted terms weigh nothing.
     weights = instance.weights
@@ -44,7 +28,7 @@ def test_lexicographic_weights_outweigh_every_later_term() -> None:
         0,
         0,
     )
-    reverse = _two_pairs_or_a_trio(["complementary", "new"]).weights
+    reverse = two_pairs_or_a_trio(["complementary", "new"]).weights
     # new can change by at most 6 (1 round x 2 tables x 3 pairs = 6 = all pairs), so complementary weighs 7.
     assert (reverse.complementary, reverse.new) == (7, 1)
 
@@ -57,7 +41,7 @@ def test_lexicographic_weights_outweigh_every_later_term() -> None:
     ],
 )
 def test_lexicographic_order_decides_the_seating(order, new, complementary, objective) -> None:
-    schedule = solve_checked(_two_pairs_or_a_trio(order), time_limit=5)
+    schedule = solve_checked(two_pairs_or_a_trio(order), time_limit=5)
     assert schedule.status == "optimal"
     assert schedule.stats is not None
     assert (schedule.stats.new_encounters, schedule.stats.complementary_matches) == (new, complementary)
@@ -66,20 +50,20 @@ def test_lexicographic_order_decides_the_seating(order, new, complementary, obje
 
 def test_weighted_sum_can_prefer_either() -> None:
     # new = 3, complementary = 1: the trio scores 3*3 + 2 = 11, the two pairs 2*3 + 4 = 10.
-    trio = solve_checked(_two_pairs_or_a_trio(new=3, complementary=1), time_limit=5)
+    trio = solve_checked(two_pairs_or_a_trio(new=3, complementary=1), time_limit=5)
     assert (trio.stats.new_encounters, trio.objective) == (3, 11)
     # new = 1, complementary = 1: the two pairs score 2 + 4 = 6 against the trio's 3 + 2 = 5.
-    pairs = solve_checked(_two_pairs_or_a_trio(new=1, complementary=1), time_limit=5)
+    pairs = solve_checked(two_pairs_or_a_trio(new=1, complementary=1), time_limit=5)
     assert (pairs.stats.new_encounters, pairs.objective) == (2, 6)
 
 
 def test_a_term_twice_is_an_error() -> None:
     with pytest.raises(ValueError, match="lists a term twice"):
-        _two_pairs_or_a_trio(["new", "new"])
+        two_pairs_or_a_trio(["new", "new"])
 
 
 def test_preset_replaces_weights_and_keeps_everything_else() -> None:
-    instance = _two_pairs_or_a_trio(["complementary", "new"])
+    instance = two_pairs_or_a_trio(["complementary", "new"])
     applied = PRESETS["complementary"].apply(instance)
     assert applied.objective.lexicographic is None  # weights given: a weighted sum again
     assert (applied.objective.new, applied.objective.complementary) == (1, 5)
@@ -114,7 +98,7 @@ def test_unknown_preset_and_bad_file_name_the_problem(tmp_path: Path) -> None:
 
 def test_cli_objective_preset_and_explicit_options_win(tmp_path: Path) -> None:
     instance = tmp_path / "event.json"
-    instance.write_text(_two_pairs_or_a_trio().model_dump_json())
+    instance.write_text(two_pairs_or_a_trio().model_dump_json())
     setting = tmp_path / "order.toml"
     setting.write_text('[objective]\nlexicographic = ["complementary", "new"]\n[solver]\nseed = 9\ntime_limit = 4\n')
     result = CliRunner().invoke(
@@ -130,7 +114,7 @@ def test_cli_objective_preset_and_explicit_options_win(tmp_path: Path) -> None:
 
 def test_cli_unknown_preset_is_exit_2(tmp_path: Path) -> None:
     instance = tmp_path / "event.json"
-    instance.write_text(_two_pairs_or_a_trio().model_dump_json())
+    instance.write_text(two_pairs_or_a_trio().model_dump_json())
     result = CliRunner().invoke(main, ["solve", str(instance), "--objective", "nope"])
     assert result.exit_code == 2
     assert "unknown objective preset 'nope'" in result.stderr

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tablejam.cli import main
-from tests.test_objective import _two_pairs_or_a_trio
+from tests.conftest import two_pairs_or_a_trio
 
 # The 4-person instance of test_objective: a trio {3 new pairs, one complementary pair (c = 2)} or
 # two pairs {2 new pairs, both complementary (c = 4)}.
@@ -27,7 +27,7 @@ EXPECTED = {
 @pytest.fixture
 def tiny(tmp_path: Path) -> Path:
     path = tmp_path / "tiny.json"
-    path.write_text(_two_pairs_or_a_trio().model_dump_json())
+    path.write_text(two_pairs_or_a_trio().model_dump_json())
     return path
 
 
