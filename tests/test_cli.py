@@ -125,7 +125,7 @@ def test_no_schedule_within_the_time_limit_exits_4(tmp_path: Path) -> None:
     from tablejam.tools.generate import golfer
 
     path = tmp_path / "golfer.json"
-    path.write_text(golfer(8, 4, 10).model_dump_json())  # all 10 rounds: far beyond one second of search
+    path.write_text(golfer(6, 6, 4).model_dump_json())  # no schedule exists (Euler's 36 officers), none proves it
     result = run("solve", str(path), "--time-limit", "1", "--format", "json")
     assert result.exit_code == 4
     document = json.loads(result.stdout)
@@ -297,7 +297,7 @@ def test_as_a_subprocess_errors_and_infeasibility_have_their_exit_codes() -> Non
     assert infeasible.returncode == 3
     document = json.loads(infeasible.stdout)
     assert (document["status"], document["rounds"], document["objective"]) == ("infeasible", [], None)
-    assert document["explanation"] == ["round 1 has 3 attendees but only 2 seats at 1 tables"]
+    assert document["explanation"] == ["round 1 has 3 attendees but only 2 seats at 1 table"]
     assert document["reasons"][0]["counts"] == {"attendees": 3, "seats": 2, "tables": 1}
 
 
@@ -379,3 +379,20 @@ def test_live_line_on_a_terminal_only(tiny: Path) -> None:
     result = run("solve", str(tiny), "--time-limit", "2")
     assert result.exit_code == 0
     assert "gap" not in result.stderr and "solving" not in result.stderr
+
+
+def test_version_is_the_installed_packages() -> None:
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"tablejam, version {version('tablejam')}\n"
+
+
+def test_warmup_leaves_the_local_search_ready() -> None:
+    from tablejam.solver.local_search import kernels_ready
+
+    result = run("warmup")
+    assert result.exit_code == 0
+    assert re.fullmatch(r"local search ready \(\d+\.\d s\)\n", result.stderr)
+    assert kernels_ready()

@@ -8,28 +8,31 @@ always answer with our own error, never a traceback.
 from __future__ import annotations
 
 import json
+from itertools import product
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tablejam.check import check
 from tablejam.errors import InputError
 from tablejam.files import load_instance
 from tablejam.models import Instance, SolverSettings
 from tablejam.solver import solve
+from tests.conftest import assert_checked, make_instance, recount, schedule_of
 
 SECTORS = ["a", "b", "c"]
 TAGS = ["cash", "code", "law", "space"]
 
 
 @st.composite
-def instances(draw: st.DrawFn) -> dict[str, Any]:
-    rounds = draw(st.integers(1, 3))
-    tables = draw(st.integers(1, 4))
-    capacity = draw(st.integers(1, 4))
-    people = draw(st.integers(1, min(12, tables * capacity + 2)))
+def instances(
+    draw: st.DrawFn, max_rounds: int = 3, max_tables: int = 4, max_capacity: int = 4, max_people: int = 12
+) -> dict[str, Any]:
+    rounds = draw(st.integers(1, max_rounds))
+    tables = draw(st.integers(1, max_tables))
+    capacity = draw(st.integers(1, max_capacity))
+    people = draw(st.integers(1, min(max_people, tables * capacity + 2)))
     ids = [f"p{k}" for k in range(people)]
     table_ids = [f"T{k + 1}" for k in range(tables)]
     participants = []
@@ -76,15 +79,95 @@ def test_every_answer_is_valid_or_explained(data: dict[str, Any]) -> None:
     schedule = solve(instance, SolverSettings(time_limit=2, workers=1))
     event(f"status {schedule.status}")
     if schedule.rounds:
-        report = check(instance, schedule)
-        assert report.valid, [v.message for v in report.violations]
-        assert report.stats == schedule.stats
+        assert_checked(instance, schedule)
         assert schedule.status in ("optimal", "feasible")
         assert schedule.objective is not None and schedule.bound is not None
         assert schedule.objective <= schedule.bound + 1e-6
     else:
         assert schedule.status in ("infeasible", "unknown")
         assert schedule.explanation
+
+
+def brute_force(instance: Instance) -> float | None:
+    """The best objective of any schedule, by trying every seating of every round (None: no schedule keeps
+    every rule). Written here, apart from the engine and the checker, for instances of a handful of people."""
+    people = instance.participants
+    tables = instance.table_list
+    apart = {frozenset(pair) for pair in instance.rules.keep_apart}
+    if instance.rules.colleagues == "apart":
+        apart |= {frozenset((a.id, b.id)) for a in people for b in people if a.id < b.id and a.company and
+                  a.company == b.company}  # fmt: skip
+
+    def round_seatings(number: int) -> list[list[list[str]]]:
+        here = [p for p in people if number not in p.absent]
+        found = []
+        for choice in product(range(len(tables)), repeat=len(here)):
+            groups: list[list[str]] = [[] for _ in tables]
+            for person, t in zip(here, choice, strict=True):
+                if person.host is not None and tables[t].id != person.host:
+                    break
+                groups[t].append(person.id)
+            else:
+                if all(table.min <= len(g) <= table.capacity for table, g in zip(tables, groups, strict=True)):
+                    found.append(groups)
+        return [groups for groups in found if _round_keeps_rules(instance, groups, apart)]
+
+    best = None
+    for seating in product(*(round_seatings(r) for r in range(1, instance.rounds + 1))):
+        value = _value(instance, seating)
+        if value is not None and (best is None or value > best):
+            best = value
+    return best
+
+
+def _round_keeps_rules(instance: Instance, groups: list[list[str]], apart: set[frozenset[str]]) -> bool:
+    sector_of = {p.id: p.sector for p in instance.participants}
+    for group in groups:
+        for sector in {sector_of[pid] for pid in group if sector_of[pid]}:
+            cap = instance.sectors.cap(sector)
+            if cap is not None and sum(sector_of[pid] == sector for pid in group) > cap:
+                return False
+        if any(frozenset((a, b)) in apart for a in group for b in group if a < b):
+            return False
+    return True
+
+
+def _value(instance: Instance, seating: tuple[list[list[str]], ...]) -> float | None:
+    """The objective of one seating of all rounds (None if it repeats a meeting while repeats are forbidden)."""
+    schedule = schedule_of([{f"T{k}": group for k, group in enumerate(groups)} for groups in seating])
+    figures = recount(instance, schedule)
+    if instance.rules.repeats == "forbid" and figures["repeat_meetings"]:
+        return None
+    return figures["objective"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_rounds=2, max_tables=3, max_capacity=3, max_people=5))
+def test_tiny_answers_agree_with_brute_force(data: dict[str, Any]) -> None:
+    """On instances small enough to try every seating: "infeasible" means no seating keeps every rule, an
+    optimum is the best of all seatings, and the bound is never below it."""
+    instance = Instance.model_validate(data)
+    schedule = solve(instance, SolverSettings(time_limit=5, workers=1))
+    best = brute_force(instance)
+    event(f"status {schedule.status}")
+    if best is None:
+        assert schedule.status == "infeasible", schedule.explanation
+        return
+    assert schedule.status in ("optimal", "feasible"), schedule.explanation
+    assert schedule.objective is not None and schedule.bound is not None
+    assert schedule.objective <= best + 1e-6 <= schedule.bound + 2e-6
+    if schedule.status == "optimal":
+        assert abs(schedule.objective - best) < 1e-6
+
+
+def test_brute_force_finds_the_known_optimum() -> None:
+    # The helper above must be able to disagree: 4 people a, b (a offers what b needs) and c, d at 2 tables of 2,
+    # one round: the best seats a with b (1 new + 1 complementary) and c with d (1 new) = 3.
+    people = [{"id": "a", "offers": ["x"]}, {"id": "b", "needs": ["x"]}, {"id": "c"}, {"id": "d"}]
+    assert brute_force(make_instance(people, tables={"count": 2, "capacity": 2, "min": 2})) == 3
+    # Three of them kept pairwise apart cannot sit at two tables: no schedule at all.
+    apart = [["a", "b"], ["b", "c"], ["a", "c"]]
+    assert brute_force(make_instance(people, tables={"count": 2, "capacity": 2}, rules={"keep_apart": apart})) is None
 
 
 GOOD = json.dumps(

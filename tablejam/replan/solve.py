@@ -28,7 +28,7 @@ from tablejam.solver.cpsat import SeatingModel, interchangeable_tables
 from tablejam.solver.incumbent import judged_schedule
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating, as_rounds, from_rounds
-from tablejam.solver.solve import cp_sat_fits, cp_sat_stop, solve
+from tablejam.solver.engine import cp_sat_fits, cp_sat_stop, solve
 
 # Share of the time limit for finding the best score; the rest keeps people at their printed tables.
 SCORE_SHARE = 0.6

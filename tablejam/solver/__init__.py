@@ -1,5 +1,5 @@
 """The engine: CP-SAT at its heart, fed by a constructive start."""
 
-from tablejam.solver.solve import solve
+from tablejam.solver.engine import solve
 
 __all__ = ["solve"]

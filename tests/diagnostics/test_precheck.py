@@ -36,7 +36,7 @@ def test_hosts_who_must_be_apart() -> None:
     people = [{"id": "a", "host": "T1", "company": "Acme"}, {"id": "b", "host": "T1", "company": "Acme"}]
     found = [(item.rule, item.message) for item in impossibilities(make_instance(people))]
     assert found == [
-        ("colleagues", "company 'Acme' has 2 attendees in round 1 who must sit apart, but there are only 1 tables"),
+        ("colleagues", "company 'Acme' has 2 attendees in round 1 who must sit apart, but there is only 1 table"),
         ("colleagues", "a and b both host table 'T1' in round 1 but must be kept apart"),
     ]
 

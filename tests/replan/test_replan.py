@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,15 @@ from click.testing import CliRunner
 from tablejam.check import check
 from tablejam.cli import main
 from tablejam.errors import InputError
-from tablejam.models.instance import Participant
+from tablejam.models.instance import Instance, Participant
 from tablejam.models.schedule import RoundSeating, Schedule, TableSeating
 from tablejam.models.settings import SolverSettings
 from tablejam.replan.change import Change
 from tablejam.replan.solve import replan
-from tests.conftest import make_instance, solve_checked
+from tablejam.solver.bounds import counting_bound
+from tablejam.solver.problem import Problem
+from tablejam.solver.seating import as_rounds, from_rounds
+from tests.conftest import make_instance, schedule_of, solve_checked
 
 SETTINGS = SolverSettings(time_limit=4, workers=1, seed=1)
 
@@ -204,3 +208,56 @@ def test_replan_refuses_a_schedule_of_another_event_naming_its_file(tmp_path: Pa
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {tmp_path / 'plan.json'}: the schedule breaks rules of this instance")
     assert "Traceback" not in result.stderr
+
+
+def _two_rounds_of_four() -> tuple[Instance, Schedule]:
+    """4 people a-d, 2 tables of exactly 2, 1 round, repeats allowed: every seating scores 2 new pairs."""
+    instance = make_instance([{"id": x} for x in "abcd"], tables={"count": 2, "capacity": 2, "min": 2})
+    return instance, schedule_of([{"T1": ["a", "b"], "T2": ["c", "d"]}])
+
+
+def test_closest_labels_give_each_group_its_printed_table() -> None:
+    # The engine may return the printed groups under swapped labels (interchangeable tables): relabelling alone
+    # puts everyone back where the plan has them, 4 of 4 seats kept, without changing a single meeting.
+    from tablejam.replan.solve import _closest_labels, _kept, _printed_seats
+
+    instance, printed = _two_rounds_of_four()
+    problem = Problem.from_instance(instance)
+    swapped = from_rounds(problem, schedule_of([{"T1": ["c", "d"], "T2": ["a", "b"]}]).rounds)
+    preferred = _printed_seats(problem, printed, after_round=0)
+    assert _kept(swapped, preferred) == 0
+    relabelled = _closest_labels(problem, swapped, preferred)
+    assert _kept(relabelled, preferred) == 4
+    assert relabelled.groups(0) == [[0, 1], [2, 3]]
+
+
+def test_fewest_moves_finds_the_printed_groups_among_equal_scores() -> None:
+    # {a, c} + {b, d} scores as {a, b} + {c, d} (2 new pairs each), but no relabelling turns one into the other:
+    # CP-SAT, keeping the score at 2 or more, keeps all 4 printed seats.
+    from tablejam.replan.solve import _fewest_moves, _kept, _printed_seats
+
+    instance, printed = _two_rounds_of_four()
+    problem = Problem.from_instance(instance)
+    other = from_rounds(problem, schedule_of([{"T1": ["a", "c"], "T2": ["b", "d"]}]).rounds)
+    preferred = _printed_seats(problem, printed, after_round=0)
+    first = Schedule(rounds=as_rounds(problem, other), objective=2)
+    closest = _fewest_moves(problem, other, preferred, first, SETTINGS, 5, threading.Event())
+    assert _kept(closest, preferred) == 4
+
+
+def test_replan_bound_is_proven_for_the_whole_event_not_the_objective() -> None:
+    # With a fairness term the remaining rounds' bound does not carry over (a minimum over the whole event), so
+    # the re-plan reports the whole event's counting bound, and "optimal" only if a schedule reaches it.
+    # 7 people at 3 tables of 3 for 2 rounds, a-b and c-d complementary (each pair worth 1 + 2), fairness 1;
+    # g leaves after round 1. Counting: round 1 seats at most 6 pairs (3 + 3 + 1 people), round 2 at most 6
+    # (3 + 3): the 12 best pair values are 3 + 3 + 10 x 1 = 16; g meets at most 2 people, so fairness adds at
+    # most 2: the bound is 18. The whole event planned with g was proven optimal at 17, and the re-plan is
+    # that event with g gone, so it cannot reach 18: status "feasible", bound 18.
+    people = [{"id": "a", "offers": ["x", "y"]}, {"id": "b", "needs": ["x", "y"]}, {"id": "c", "offers": ["u", "v"]},
+              {"id": "d", "needs": ["u", "v"]}, {"id": "e"}, {"id": "f"}, {"id": "g"}]  # fmt: skip
+    instance = make_instance(people, rounds=2, tables={"count": 3, "capacity": 3}, objective={"fairness": 1})
+    printed = solve_checked(instance, time_limit=5)
+    assert (printed.status, printed.objective) == ("optimal", 17)
+    event, new = replan(instance, printed, Change(after_round=1, absent=("g",)), SETTINGS)
+    assert new.bound == counting_bound(Problem.from_instance(event)) == 18
+    assert new.status == "feasible" and new.objective is not None and new.objective <= 17

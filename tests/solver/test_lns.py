@@ -43,13 +43,17 @@ def test_tables_of_one_round_are_reoptimised_without_breaking_rules() -> None:
     problem = Problem.from_instance(instance)
     from tablejam.solver.local_search import local_search
 
+    # The first valid seating local search reaches: valid, but far from locally optimal.
     start = local_search(problem, greedy_schedule(problem), within(10) | Valid()).seating
     before = score(problem, start)
     assert before.violations == 0
-    result = large_neighbourhood_search(
-        problem, start, within(30) | MaxIterations(6), SETTINGS, random.Random(2), step_seconds=0.5
-    )
+    # Six steps of fixed CP-SAT work (one worker: the same steps every run), each re-seating a handful of tables
+    # of one round exactly: each step keeps the rules and is taken only if it scores at least as well, and on a
+    # seating this rough most steps find better tables.
+    result = large_neighbourhood_search(problem, start, within(60) | MaxIterations(6), SETTINGS, random.Random(2),
+                                        step_work=0.25)  # fmt: skip
     assert result.steps == 6
     assert result.score.violations == 0
-    assert result.score.objective >= before.objective
+    assert result.improved >= 3
+    assert result.score.objective > before.objective
     assert check(instance, Schedule(rounds=as_rounds(problem, result.seating))).valid

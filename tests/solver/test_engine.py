@@ -6,13 +6,17 @@ derived by hand in the comments.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tablejam.check import check
 from tablejam.models import SolverSettings
 from tablejam.solver import solve
+from tablejam.solver.bounds import counting_bound
+from tablejam.solver.problem import Problem
 from tablejam.tools.generate import golfer
-from tests.conftest import ROOT, make_instance, solve_checked
+from tests.conftest import ROOT, make_instance, solve_checked, two_pairs_or_a_trio
 
 
 def seated_together(schedule, round_number: int) -> set[frozenset[str]]:
@@ -113,7 +117,11 @@ def test_minimums_above_attendance_are_infeasible() -> None:
 
 def test_hosts_stay_at_their_tables() -> None:
     people = [{"id": "h1", "host": "T2"}, {"id": "h2", "host": "T3"}] + [{"id": f"p{k}"} for k in range(7)]
-    schedule = solve_checked(make_instance(people, rounds=4, tables={"count": 3, "capacity": 3}))
+    schedule = solve_checked(make_instance(people, rounds=3, tables={"count": 3, "capacity": 3}))
+    # 9 people at 3 tables of 3: without repeats, the rounds are parallel classes of the affine plane of order 3.
+    # h1 and h2 share a line of exactly one of its 4 classes, where they would need one table; the other 3 give a
+    # schedule (with 4 rounds there is none: this test used to pass on the "infeasible" answer).
+    assert schedule.status in ("optimal", "feasible") and len(schedule.rounds) == 3
     for seated_round in schedule.rounds:
         tables = {t.table: t.participants for t in seated_round.tables}
         assert "h1" in tables["T2"] and "h2" in tables["T3"]
@@ -272,9 +280,10 @@ def test_fractional_weights_are_reported_in_the_instance_units() -> None:
 
 
 def test_time_limit_is_honoured_and_best_schedule_returned() -> None:
-    # 8-4-10 (every possible round) is out of reach in a second: the answer comes back in time,
-    # as "unknown" with a reason (no valid schedule) and a bound.
-    schedule = solve(golfer(8, 4, 10), SolverSettings(time_limit=1.0))
+    # 6-6-4 has no schedule (it would need two orthogonal Latin squares of order 6, which do not exist:
+    # Euler's 36 officers), and neither counting nor CP-SAT proves it in a second: the answer comes back in
+    # time, as "unknown" with a reason (no valid schedule) and a bound.
+    schedule = solve(golfer(6, 6, 4), SolverSettings(time_limit=1.0))
     assert schedule.solver is not None and schedule.solver.time_s < 1.5
     assert schedule.status == "unknown"
     assert schedule.bound is not None
@@ -314,3 +323,32 @@ def test_one_worker_and_a_seed_give_the_same_schedule_twice() -> None:
     assert first.status == "feasible"
     assert first.rounds == second.rounds
     assert first.objective == second.objective
+
+
+def test_cp_sat_proves_the_optimum_that_counting_cannot() -> None:
+    # two_pairs_or_a_trio with new = complementary = 1: the counting bound is 7 (by seats, the three best pair
+    # values 3 + 3 + 1), the optimum 6 (both complementary pairs). Only the full CP-SAT model proves 6, so
+    # the status is "optimal" with bound 6 only if that phase ran.
+    instance = two_pairs_or_a_trio(new=1, complementary=1)
+    assert counting_bound(Problem.from_instance(instance)) == 7
+    schedule = solve_checked(instance, time_limit=5)
+    assert (schedule.status, schedule.objective, schedule.bound) == ("optimal", 6, 6)
+
+
+def test_without_the_compiled_local_search_a_short_solve_still_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fresh install has not compiled the local search, and compiling takes longer than a 3-s limit: the solve
+    # must not start it (it would overrun), and must still answer in time, saying why it has no schedule.
+    # 6-6-4 has none at all (Euler's 36 officers), which nothing here can prove in 3 s.
+    import tablejam.solver.engine as solving
+
+    def compiles(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the local search was started although it would compile first")
+
+    monkeypatch.setattr(solving, "kernels_ready", lambda: False)
+    monkeypatch.setattr(solving, "parallel_local_search", compiles)
+    started = time.perf_counter()
+    schedule = solve(golfer(6, 6, 4), SolverSettings(time_limit=3))
+    assert time.perf_counter() - started < 3.5
+    assert schedule.status == "unknown"
+    assert [reason.rule for reason in schedule.reasons] == ["time-limit", "violations", "compile"]
+    assert "run `tablejam warmup` once" in schedule.explanation[-1]
