@@ -17,6 +17,8 @@ import pytest
 
 from tablejam.diagnostics.precheck import impossibilities
 from tablejam.models import Instance
+from tablejam.solver import explain
+from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.explain import conflicting_rules
 from tablejam.solver.problem import Problem
 from tablejam.solver.stop import Deadline, Interrupted, Stop
@@ -140,6 +142,33 @@ def test_a_conflict_that_needs_the_capacities_names_them() -> None:
         conflict("keep-apart", participants=["p1", "p3"]),
         conflict("keep-apart", participants=["p1", "p4"]),
     ]
+
+
+def test_deletion_filtering_drops_what_the_first_core_did_not_need(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The triangle plus two more people at the same two tables of 3, p4 kept apart from p5 (p4 joins
+    one side, p5 the other): only the triangle is to blame. CP-SAT's cores on instances this small are
+    already minimal, so the first core is made the whole set of rules (still a valid core: they do
+    conflict) to see the filter remove the capacities, p4-p5 and the rule against repeats."""
+    real_core = explain._core
+    assumed_sizes: list[int] = []
+
+    def first_core_is_every_rule(seating: SeatingModel, assumed: list[Any], stop: Stop) -> set[int] | None:
+        assumed_sizes.append(len(assumed))
+        found = real_core(seating, assumed, stop)
+        if len(assumed_sizes) == 1 and found is not None:
+            return {switch.index for switch in assumed}
+        return found
+
+    monkeypatch.setattr(explain, "_core", first_core_is_every_rule)
+    rules = {"keep_apart": [["p1", "p2"], ["p1", "p3"], ["p2", "p3"], ["p4", "p5"]]}
+    instance = make_instance(5, tables={"count": 2, "capacity": 3}, rules=rules)
+    assert explained(instance) == [
+        conflict("keep-apart", participants=["p1", "p2"]),
+        conflict("keep-apart", participants=["p1", "p3"]),
+        conflict("keep-apart", participants=["p2", "p3"]),
+    ]
+    # 7 switches assumed first (2 capacities, 4 pairs, no repeats); then each is left out in turn.
+    assert assumed_sizes[0] == 7 and len(assumed_sizes) > 1
 
 
 def test_a_feasible_instance_has_no_conflict() -> None:
