@@ -60,8 +60,8 @@ def sizes(seating: Seating, r: int = 0) -> list[int]:
 
 
 def together(seating: Seating, a: int, b: int) -> bool:
-    """a and b share a table in some round."""
-    return any(seating.table_of[r, a] == seating.table_of[r, b] for r in range(seating.rounds))
+    """a and b share a table in some round (both attending it)."""
+    return any(0 <= seating.table_of[r, a] == seating.table_of[r, b] for r in range(seating.rounds))
 
 
 # Each rule shapes the optimum. Unless said otherwise, new = 1 per pair and nobody complements anybody,
