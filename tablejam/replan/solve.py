@@ -8,7 +8,6 @@ where the model fits, CP-SAT keeps the score as a constraint and maximises the s
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -25,10 +24,10 @@ from tablejam.models.settings import SolverSettings
 from tablejam.replan.change import Change, changed_event, moves, remaining_event, stitched
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.cpsat import SeatingModel, interchangeable_tables
+from tablejam.solver.engine import cp_sat_fits, cp_sat_stop, solve
 from tablejam.solver.incumbent import judged_schedule
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating, as_rounds, from_rounds
-from tablejam.solver.engine import cp_sat_fits, cp_sat_stop, solve
 
 # Share of the time limit for finding the best score; the rest keeps people at their printed tables.
 SCORE_SHARE = 0.6
@@ -76,11 +75,10 @@ def replan(
     left = settings.time_limit - (time.perf_counter() - started)
     if cp_sat_fits(problem, settings.params.cp_sat_max_size) and left > 0.1 and not stop.is_set():
         seating = _fewest_moves(problem, seating, preferred, first, settings, left, stop)
-    closest = judged_schedule(remaining, as_rounds(problem, seating), "feasible", first.bound or math.inf,
-                              first.solver)  # type: ignore[arg-type]  # fmt: skip
+    closest = judged_schedule(remaining, as_rounds(problem, seating), "feasible", first.bound, first.solver)  # type: ignore[arg-type]
 
     rounds = stitched(printed, change.after_round, closest)
-    whole = judged_schedule(event, rounds, "feasible", math.inf, closest.solver)  # type: ignore[arg-type]
+    whole = judged_schedule(event, rounds, "feasible", None, closest.solver)  # type: ignore[arg-type]
     assert whole.objective is not None
     bound = _bound(event, whole.objective, closest)
     solver = closest.solver.model_copy(update={"time_s": round(time.perf_counter() - started, 3)})  # type: ignore[union-attr]
@@ -99,7 +97,7 @@ def _bound(event: Instance, objective: float, remaining: Schedule) -> float:
     if event.objective.lexicographic is None and not weights.fairness and remaining.bound is not None:
         assert remaining.objective is not None
         return round(objective + remaining.bound - remaining.objective, 6)
-    return max(objective, counting_bound(Problem.from_instance(event)))
+    return counting_bound(Problem.from_instance(event))
 
 
 def _printed_seats(problem: Problem, printed: Schedule, after_round: int) -> dict[tuple[int, int], int]:

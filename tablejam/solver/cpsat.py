@@ -79,6 +79,7 @@ class SeatingModel:
         self._add_variables()
         self.add_constraints()
         self._objective = self._add_objective()
+        self.scores_schedule = True  # the objective is the schedule's value (not so after prefer_seats)
 
     # Variables
 
@@ -185,8 +186,12 @@ class SeatingModel:
                 # met-before pairs are kept apart (see apart), so first = the one meeting, if any
                 self.model.add(self.vars.first[k] == sum(meetings)).only_enforce_if(self._switch(Rule.REPEAT))
             elif k in self.vars.first:
+                # first = any meeting: exact in every solution, not only at the optimum, so that CP-SAT's
+                # objective for a schedule is always the checker's
                 first = self.vars.first[k]
                 self.model.add(first <= sum(meetings))
+                for meeting in meetings:
+                    self.model.add_implication(meeting, first)
 
     def _switch(self, *group: object) -> list[cp_model.IntVar]:
         """The enforcement literals of a rule group: none normally; with switches, the group's own."""
@@ -200,8 +205,11 @@ class SeatingModel:
         """Redundant: in one round a participant meets at most (largest table they may use - 1) others.
 
         Implied by the seats, but it gives the LP relaxation a per-person view
-        that tightens the objective bound considerably.
+        that tightens the objective bound considerably. Left out when rules are switched (explanations):
+        it would hold the capacities even where their switches are off.
         """
+        if self.switches is not None:
+            return
         problem = self.problem
         met_in: dict[tuple[int, int], list[cp_model.IntVar]] = {}
         for (k, r), meet in self.vars.meet.items():
@@ -254,6 +262,7 @@ class SeatingModel:
         """Instead: keep the score at `at_least` (scaled) or more, and seat as many (p, r) at `preferred`
         tables as possible (re-planning: move as few people as possible)."""
         self.model.add(self._objective >= at_least)
+        self.scores_schedule = False
         seat = self.vars.seat
         self.model.maximize(sum(seat[p, r, t] for (p, r), t in preferred.items() if (p, r, t) in seat))
 
@@ -264,9 +273,9 @@ class SeatingModel:
             new_of[problem.pairs[k].i].append(first)
             new_of[problem.pairs[k].j].append(first)
         fewest = self.model.new_int_var(0, problem.people, "fewest_new")
-        for p, firsts in new_of.items():
-            if any(problem.allowed[p]):
-                self.model.add(fewest <= sum(firsts))
+        # The minimum itself, not a bound on it: exact in every solution, as the checker counts it.
+        counts = [sum(firsts) for p, firsts in new_of.items() if any(problem.allowed[p])]
+        self.model.add_min_equality(fewest, counts or [0])
         self.vars.fewest_new = fewest
         return fewest
 
@@ -346,8 +355,8 @@ class SeatingModel:
         return Outcome(
             status=STATUS_NAMES[status],
             seating=self.vars.seating(solver.boolean_value, self.problem) if found else None,
-            objective=solver.objective_value / self.problem.scale if found else None,
-            bound=solver.best_objective_bound / self.problem.scale if found else None,
+            objective=solver.objective_value / self.problem.scale if found and self.scores_schedule else None,
+            bound=solver.best_objective_bound / self.problem.scale if found and self.scores_schedule else None,
             seconds=seconds,
         )
 

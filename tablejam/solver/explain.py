@@ -33,7 +33,10 @@ def conflicting_rules(problem: Problem, stop: Stop) -> list[Reason]:
 
     CP-SAT names a set of rules that suffices (its core); then each is left out in turn, and stays out
     if the others still admit no schedule (deletion filtering), so the reasons read as one argument."""
-    seating = SeatingModel(problem, switches=True)
+    if stop.seconds_left() <= 0.05:
+        return []
+    # No symmetry breaking: with one table's limits switched off, tables are no longer interchangeable.
+    seating = SeatingModel(problem, switches=True, symmetry=False)
     switches = seating.switches or {}
     seating.model.clear_objective()
     found = _core(seating, list(switches.values()), stop)
@@ -59,7 +62,7 @@ def _core(seating: SeatingModel, assumed: list[cp_model.IntVar], stop: Stop) -> 
     seating.model.clear_assumptions()
     seating.model.add_assumptions(assumed)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, min(stop.seconds_left(), 1e9))
+    solver.parameters.max_time_in_seconds = max(0.01, min(stop.seconds_left(), 1e9))
     solver.parameters.num_workers = 1  # the core is reported by the sequential search
     if solver.solve(seating.model) != cp_model.INFEASIBLE:
         return None

@@ -103,20 +103,22 @@ class Incumbent:
 
 
 def judged_schedule(
-    instance: Instance, rounds: list[RoundSeating], status: Status, bound: float, solver: SolverInfo
+    instance: Instance, rounds: list[RoundSeating], status: Status, bound: float | None, solver: SolverInfo
 ) -> Schedule:
     """The schedule document for `rounds`, after the checker has accepted them: statistics from the checker,
-    the bound and the gap, and status optimal where the bound proves it."""
+    the bound (None: none known) and the gap, and status optimal where the bound proves it."""
     report = check(instance, Schedule(rounds=rounds))
     if not report.valid or report.stats is None:
         raise InternalError(f"the engine produced a schedule the checker rejects: {_broken(report)}")
     objective = report.stats.objective
-    if objective > bound + 1e-6:
+    if bound is not None and not math.isfinite(bound):
+        bound = None
+    if bound is not None and objective > bound + 1e-6:
         raise InternalError(f"bound {bound} is below the objective {objective} of a valid schedule")
-    if status == "feasible" and objective >= bound - 1e-9:
+    if status == "feasible" and bound is not None and objective >= bound - 1e-9:
         status = "optimal"
     return Schedule(
-        instance=instance.name, status=status, objective=objective, bound=round(bound, 6),
+        instance=instance.name, status=status, objective=objective, bound=None if bound is None else round(bound, 6),
         gap=relative_gap(objective, bound), rounds=rounds, stats=report.stats, solver=solver,
     )  # fmt: skip
 

@@ -69,7 +69,8 @@ class Seating:
         )
 
     def __hash__(self) -> int:
-        return hash((self.tables, self.table_of.tobytes()))
+        # By value, as __eq__ compares: the same seats in arrays of another integer type hash alike.
+        return hash((self.tables, self.table_of.shape, self.table_of.astype(np.int64).tobytes()))
 
     def __repr__(self) -> str:
         return f"Seating({self.all_groups()})"

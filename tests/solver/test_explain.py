@@ -121,13 +121,6 @@ def test_no_repeats_at_all_is_named_as_the_whole_rule() -> None:
     assert explained(instance) == [conflict("repeat")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="meetings_per_round (a redundant constraint implied by capacity) is not tied to the capacity "
-    "switches, so with capacity switched off CP-SAT still limits each table's crowd and proves infeasibility "
-    "without the capacity rules: the conflict set leaves them out, and the three keep-apart pairs it names "
-    "alone admit a schedule (p1 alone, p2-p4 together)",
-)
 def test_a_conflict_that_needs_the_capacities_names_them() -> None:
     """p1 is kept apart from p2, p3 and p4; 1 round, 2 tables of 2. p1 must sit alone, so the other three
     share a table of 2. Every rule is needed: with either table unlimited the three sit there; without any
@@ -177,12 +170,6 @@ def test_a_feasible_instance_has_no_conflict() -> None:
     assert explained(make_instance(3, tables={"count": 3, "capacity": 3}, rules=rules)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="conflicting_rules gives CP-SAT at least 0.05 s per core even when the stop has no time left "
-    "(max(0.05, seconds_left)), so an expired or interrupted stop still returns reasons (unfiltered: "
-    "deletion filtering is skipped) instead of the documented empty list",
-)
 @pytest.mark.parametrize("kind", ["deadline passed", "interrupted"])
 def test_no_time_left_gives_no_conflict(kind: str) -> None:
     event = threading.Event()

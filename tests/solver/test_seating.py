@@ -9,7 +9,6 @@ still looked right on its own. All seatings here are written by hand.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from tablejam.models import Instance, RoundSeating, TableSeating
 from tablejam.solver.problem import Problem
@@ -83,11 +82,6 @@ def test_equal_seatings_are_equal_and_hash_alike() -> None:
     assert len({one, other}) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Seating.__eq__ compares values (np.array_equal) but __hash__ hashes the raw bytes, so equal "
-    "seatings held in arrays of different integer types (int32 from the engine, int64 from np.array) hash apart",
-)
 def test_equal_seatings_hash_alike_whatever_integer_type_holds_them() -> None:
     engine = Seating.from_groups([[[0], [1]]], people=2)  # int32, like every seating the engine makes
     handmade = Seating(np.array([[0, 1]], dtype=np.int64), tables=2)
