@@ -14,7 +14,7 @@ from functools import cached_property
 from itertools import combinations
 
 from tablejam.models.instance import Instance, Participant, Table, complementarity, cross_sector
-from tablejam.models.rules import RULES, Rule
+from tablejam.models.rules import RULES, Rule, registrar
 from tablejam.models.schedule import Schedule, Stats
 
 
@@ -107,12 +107,7 @@ Check = Callable[[_Schedule], Iterator[Violation]]
 CHECKS: dict[Rule, Check] = {}
 
 
-def _checks(rule: Rule) -> Callable[[Check], Check]:
-    def register(check: Check) -> Check:
-        CHECKS[rule] = check
-        return check
-
-    return register
+_checks = registrar(CHECKS)
 
 
 def check(instance: Instance, schedule: Schedule) -> CheckReport:

@@ -14,7 +14,7 @@ from typing import Any
 
 from tablejam.models.instance import Instance, Participant
 from tablejam.models.reasons import reason
-from tablejam.models.rules import RULES, Rule
+from tablejam.models.rules import RULES, Rule, registrar
 from tablejam.models.schedule import Reason
 
 Precheck = Callable[[Instance], Iterator[Reason]]
@@ -22,12 +22,7 @@ Precheck = Callable[[Instance], Iterator[Reason]]
 PRECHECKS: dict[Rule, Precheck] = {}
 
 
-def _counts(rule: Rule) -> Callable[[Precheck], Precheck]:
-    def register(precheck: Precheck) -> Precheck:
-        PRECHECKS[rule] = precheck
-        return precheck
-
-    return register
+_counts = registrar(PRECHECKS)
 
 
 def impossibilities(instance: Instance) -> list[Reason]:

@@ -8,9 +8,10 @@ the CP-SAT model's constraint methods, the local search's encodings, the explana
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, TypeVar
 
 
 class Rule(StrEnum):
@@ -98,3 +99,21 @@ RULES: dict[Rule, RuleInfo] = {
 def rules_of(part: Part) -> set[Rule]:
     """The rules `part` must know."""
     return {rule for rule, info in RULES.items() if part in info.parts}
+
+
+Handler = TypeVar("Handler")
+
+
+def registrar(table: dict[Rule, Handler]) -> Callable[..., Callable[[Handler], Handler]]:
+    """How a part fills its table of handlers: `handles = registrar(TABLE)`, then `@handles(Rule.X, ...)` on the
+    function that handles those rules."""
+
+    def handles(*rules: Rule) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            for rule in rules:
+                table[rule] = handler
+            return handler
+
+        return register
+
+    return handles

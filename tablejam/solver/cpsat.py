@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from tablejam.errors import InternalError
-from tablejam.models.rules import Rule
+from tablejam.models.rules import RULES, Rule, registrar
 from tablejam.models.settings import SolverSettings
 from tablejam.solver.problem import Pair, Problem
 from tablejam.solver.seating import Seating
@@ -55,13 +55,7 @@ Constraint = Callable[["SeatingModel"], None]
 CONSTRAINTS: dict[Rule, Constraint] = {}
 
 
-def _enforces(*rules: Rule) -> Callable[[Constraint], Constraint]:
-    def register(method: Constraint) -> Constraint:
-        for rule in rules:
-            CONSTRAINTS[rule] = method
-        return method
-
-    return register
+_enforces = registrar(CONSTRAINTS)
 
 
 class SeatingModel:
@@ -109,10 +103,10 @@ class SeatingModel:
     # Constraints
 
     def add_constraints(self) -> None:
-        """What links meetings to seats; the rules' constraints (in the order their methods are written); then
-        what tightens the model."""
+        """What links meetings to seats; the rules' constraints (in the registry's order of rules, each method
+        once); then what tightens the model."""
         self.meetings_follow_seats()
-        for constraint in dict.fromkeys(CONSTRAINTS.values()):
+        for constraint in dict.fromkeys(CONSTRAINTS[rule] for rule in RULES if rule in CONSTRAINTS):
             constraint(self)
         self.meetings_per_round()
         if self.symmetry:

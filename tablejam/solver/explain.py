@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from tablejam.models.reasons import reason
-from tablejam.models.rules import Rule
+from tablejam.models.rules import Rule, registrar
 from tablejam.models.schedule import Reason
 from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.problem import Problem
@@ -19,12 +19,7 @@ Describe = Callable[[Problem, tuple[int, ...]], Reason]
 DESCRIPTIONS: dict[Rule, Describe] = {}
 
 
-def _describes(rule: Rule) -> Callable[[Describe], Describe]:
-    def register(describe: Describe) -> Describe:
-        DESCRIPTIONS[rule] = describe
-        return describe
-
-    return register
+_describes = registrar(DESCRIPTIONS)
 
 
 def conflicting_rules(problem: Problem, stop: Stop) -> list[Reason]:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from tablejam.models.rules import Rule
+from tablejam.models.rules import RULES, Rule, registrar
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
 from tablejam.solver.stop import Interrupted, MaxIterations, Progress, Stop, Valid
@@ -48,13 +48,7 @@ Encoding = Callable[[Problem, Arrays], None]
 ENCODINGS: dict[Rule, Encoding] = {}
 
 
-def _encodes(*rules: Rule) -> Callable[[Encoding], Encoding]:
-    def register(encoding: Encoding) -> Encoding:
-        for rule in rules:
-            ENCODINGS[rule] = encoding
-        return encoding
-
-    return register
+_encodes = registrar(ENCODINGS)
 
 
 @_encodes(Rule.CAPACITY, Rule.MINIMUM)
@@ -128,7 +122,7 @@ class SearchState:
     @classmethod
     def from_seating(cls, problem: Problem, seating: Seating) -> SearchState:
         arrays: Arrays = {}
-        for encoding in dict.fromkeys(ENCODINGS.values()):
+        for encoding in dict.fromkeys(ENCODINGS[rule] for rule in RULES if rule in ENCODINGS):
             encoding(problem, arrays)
         n, rounds, tables = problem.people, problem.rounds, problem.tables
         sectors = len(arrays["sector_cap"])
