@@ -49,8 +49,8 @@ WORDS: dict[tuple[str, str], str] = {
     (Ending.TIME_LIMIT, "search"): "no schedule found within the time limit of {time_limit_s} s",
     (Ending.INTERRUPTED, "search"): "interrupted before a valid schedule was found",
     (Ending.VIOLATIONS, "search"): "the best seating reached still broke {violations} rule(s) (see `validate`)",
-    (Ending.COMPILE, "search"): "local search was skipped: it compiles once per installation (up to {compile_s} s), "
-    "more than the time limit left; run `tablejam warmup` once",
+    (Ending.COMPILE, "search"): "the local search was still being compiled (once per installation, about 10 s); "
+    "run `tablejam warmup` once to have it from the first second",
 }
 
 

@@ -1,7 +1,10 @@
-"""A greedy starting schedule: round by round, each participant to the table where they gain most.
+"""A greedy starting schedule: round by round, each participant to the table where they gain most, then the
+round's broken rules repaired by single moves and swaps.
 
-It respects seats, hosts and absences by construction and avoids (but may not
-always escape) repeats, sector-cap and apart violations, which the local search repairs.
+It respects seats, hosts and absences by construction. Sector caps, pairs kept apart and repeats are
+avoided while placing, and what placing could not avoid is repaired: on loose instances the start is
+valid on its own, so a solve has a valid schedule before any search runs (on a fresh install, before the
+local search is compiled). Tight instances may keep a few broken rules, for the search to repair.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from tablejam.solver.seating import Seating
 # Penalties far above any pair value, so the greedy only breaks a rule when it must.
 RULE_PENALTY = 10**9
 REPEAT_PENALTY = 10**6
+# Repair steps per participant and round at most: each step removes at least one broken rule, so a round
+# never needs more steps than it has broken rules; this only caps the work on rounds nothing can repair.
+REPAIR_STEPS_PER_PARTICIPANT = 2
+# A round still broken after repair is built again in another order, up to this many times in all.
+ATTEMPTS_PER_ROUND = 5
 
 
 def table_sizes(problem: Problem, r: int) -> list[int]:
@@ -30,35 +38,56 @@ def table_sizes(problem: Problem, r: int) -> list[int]:
 
 
 class _Round:
-    """The tables of one round while they fill up."""
+    """The tables of one round while they fill up and are repaired."""
 
-    def __init__(self, problem: Problem, r: int) -> None:
+    def __init__(self, problem: Problem, r: int, value: dict[tuple[int, int], int], met: set[tuple[int, int]]):
         self.problem = problem
         self.r = r
+        self.value = value
+        self.met = met  # pairs that met before this round (earlier rounds, and met_before)
         self.sizes = table_sizes(problem, r)
         self.tables: list[list[int]] = [[] for _ in range(problem.tables)]
+        self.table_of: dict[int, int] = {}
         self.sector_count = [[0] * len(problem.sector_names) for _ in range(problem.tables)]
 
     def place(self, p: int, t: int) -> None:
         self.tables[t].append(p)
+        self.table_of[p] = t
         if self.problem.sector[p] >= 0:
             self.sector_count[t][self.problem.sector[p]] += 1
 
-    def gain(self, p: int, t: int, value: dict[tuple[int, int], int], met: set[tuple[int, int]]) -> float:
+    def remove(self, p: int) -> None:
+        t = self.table_of.pop(p)
+        self.tables[t].remove(p)
+        if self.problem.sector[p] >= 0:
+            self.sector_count[t][self.problem.sector[p]] -= 1
+
+    def broken(self, p: int, t: int, skip: int = -1) -> int:
+        """The rules p would break with the others at table t (but `skip`), counting p's own sector-cap excess."""
         problem = self.problem
-        score = 0.0
+        count = 0
         s = problem.sector[p]
         cap = problem.sector_cap[s] if s >= 0 else None
-        if cap is not None and self.sector_count[t][s] >= cap:
-            score -= RULE_PENALTY
+        if cap is not None:
+            others = self.sector_count[t][s] - (1 if self.table_of.get(p) == t else 0)
+            others -= 1 if skip >= 0 and self.table_of.get(skip) == t and problem.sector[skip] == s else 0
+            count += others >= cap
         for q in self.tables[t]:
-            key = (min(p, q), max(p, q))
-            if key in problem.apart:
-                score -= RULE_PENALTY
-            elif key in met:
-                score -= REPEAT_PENALTY
-            else:
-                score += value.get(key, 0)
+            if q != p and q != skip:
+                key = (min(p, q), max(p, q))
+                count += key in problem.apart or key in self.met
+        return count
+
+    def gain(self, p: int, t: int, skip: int = -1) -> float:
+        """What p adds at table t: the value of new meetings, far less any rule broken."""
+        score = -RULE_PENALTY * self.broken(p, t, skip)
+        for q in self.tables[t]:
+            if q != p and q != skip:
+                key = (min(p, q), max(p, q))
+                if key in self.met:
+                    score -= REPEAT_PENALTY
+                else:
+                    score += self.value.get(key, 0)
         return score
 
     def options(self, p: int) -> list[int]:
@@ -67,6 +96,66 @@ class _Round:
         with_room = [t for t in allowed if len(self.tables[t]) < self.problem.capacity[t]]
         return within_target or with_room or list(allowed)
 
+    def total_broken(self) -> int:
+        """Broken rules of the round as the repair counts them (each person's share)."""
+        return sum(self.broken(p, t) for p, t in self.table_of.items())
+
+    def total_value(self) -> float:
+        return sum(self.value.get((a, b), 0) for seated in self.tables for a in seated for b in seated if a < b)
+
+    def rank(self) -> tuple[int, float]:
+        """Fewer broken rules first, then more value."""
+        return self.total_broken(), -self.total_value()
+
+    def movable(self, p: int) -> bool:
+        return len(self.problem.allowed[p][self.r]) > 1
+
+    def repair(self, rng: random.Random) -> None:
+        """Single moves and swaps that break fewer rules (ties: more value), while any are broken."""
+        problem = self.problem
+        steps = REPAIR_STEPS_PER_PARTICIPANT * len(self.table_of)
+        for _ in range(steps):
+            conflicted = [p for p, t in self.table_of.items() if self.movable(p) and self.broken(p, t)]
+            if not conflicted:
+                return
+            best, best_key = None, (0, 0.0)
+            for p in conflicted:
+                a = self.table_of[p]
+                here = (self.broken(p, a), self.gain(p, a))
+                for b in problem.allowed[p][self.r]:
+                    if b == a:
+                        continue
+                    if len(self.tables[a]) > problem.minimum[a] and len(self.tables[b]) < problem.capacity[b]:
+                        key = self._change([(p, here, self.broken(p, b), self.gain(p, b))])
+                        if key < best_key:
+                            best, best_key = (p, -1, b), key
+                    for q in self.tables[b]:
+                        if not self.movable(q) or a not in problem.allowed[q][self.r]:
+                            continue
+                        there = (self.broken(q, b), self.gain(q, b))
+                        key = self._change([(p, here, self.broken(p, b, q), self.gain(p, b, q)),
+                                            (q, there, self.broken(q, a, p), self.gain(q, a, p))])  # fmt: skip
+                        if key < best_key or (key == best_key and best is not None and rng.random() < 0.5):
+                            best, best_key = (p, q, b), key
+            if best is None:
+                return
+            p, q, b = best
+            a = self.table_of[p]
+            self.remove(p)
+            if q >= 0:
+                self.remove(q)
+                self.place(q, a)
+            self.place(p, b)
+
+    @staticmethod
+    def _change(parts: list[tuple[int, tuple[int, float], int, float]]) -> tuple[int, float]:
+        """(change in broken rules, minus change in value) of moving each (person, now, broken there, gain there).
+
+        A rule between two movers is counted by both; so it is before and after, and the change stays right."""
+        broken = sum(after - now[0] for _, now, after, _ in parts)
+        value = sum(gain - now[1] for _, now, _, gain in parts)
+        return broken, -value
+
 
 def greedy_schedule(problem: Problem, seed: int = 0) -> Seating:
     rng = random.Random(seed)
@@ -74,23 +163,40 @@ def greedy_schedule(problem: Problem, seed: int = 0) -> Seating:
     met = {(pair.i, pair.j) for pair in problem.pairs if pair.met_before}
     seating: list[list[list[int]]] = []
     for r in range(problem.rounds):
-        seats = _Round(problem, r)
-        movable = []
-        for p in problem.attendees(r):
-            if len(problem.allowed[p][r]) == 1:
-                seats.place(p, problem.allowed[p][r][0])
-            else:
-                movable.append(p)
-        rng.shuffle(movable)
-        # Capped sectors first (tightest cap first): they have the fewest good tables.
-        movable.sort(key=lambda p: _cap_of(problem, p))
-        for p in movable:
-            best = max(seats.options(p), key=lambda t: seats.gain(p, t, value, met) + rng.random())
-            seats.place(p, best)
+        best: _Round | None = None
+        for _ in range(ATTEMPTS_PER_ROUND):
+            seats = _placed_round(problem, r, value, met, rng)
+            seats.repair(rng)
+            if best is None or seats.rank() < best.rank():
+                best = seats
+            if best.total_broken() == 0:
+                break
+        assert best is not None
+        seats = best
         for seated in seats.tables:
             met.update((a, b) for a in seated for b in seated if a < b)
         seating.append(seats.tables)
     return Seating.from_groups(seating, problem.people)
+
+
+def _placed_round(
+    problem: Problem, r: int, value: dict[tuple[int, int], int], met: set[tuple[int, int]], rng: random.Random
+) -> _Round:
+    """Round r with hosts at their tables and everyone else, in a random order (capped sectors first), at the
+    table where they gain most."""
+    seats = _Round(problem, r, value, met)
+    movable = []
+    for p in problem.attendees(r):
+        if len(problem.allowed[p][r]) == 1:
+            seats.place(p, problem.allowed[p][r][0])
+        else:
+            movable.append(p)
+    rng.shuffle(movable)
+    # Capped sectors first (tightest cap first): they have the fewest good tables.
+    movable.sort(key=lambda p: _cap_of(problem, p))
+    for p in movable:
+        seats.place(p, max(seats.options(p), key=lambda t: seats.gain(p, t) + rng.random()))
+    return seats
 
 
 def _cap_of(problem: Problem, p: int) -> int:

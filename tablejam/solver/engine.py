@@ -24,7 +24,7 @@ from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.explain import conflicting_rules
 from tablejam.solver.incumbent import Incumbent, Progress
 from tablejam.solver.lns import large_neighbourhood_search
-from tablejam.solver.local_search import kernels_ready, parallel_local_search
+from tablejam.solver.local_search import parallel_local_search, search_ready
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
 from tablejam.solver.stop import (
@@ -73,8 +73,7 @@ def solve(
     best.offer(seating, "greedy" if start is None else "start")
 
     fits = cp_sat_fits(problem, params.cp_sat_max_size)
-    searching = kernels_ready() or run.left() > params.compile_s
-    if searching:
+    if search_ready():
         share = params.local_search_share if fits else params.local_search_share_alone
         criteria = run.local_search_stop(run.left() * share)
         if fits:  # CP-SAT follows: local search hands over once it stops improving
@@ -90,14 +89,15 @@ def solve(
         probe = min(run.left(), max(params.cp_sat_probe_s, params.cp_sat_probe_share * run.settings.time_limit))
         if _full_cp_sat(problem, seating, run, probe, log) == "infeasible":
             return _infeasible(problem, run)
-    if best.best is None and searching:
+    if best.best is None:
         # No valid schedule yet: neighbourhoods repair what local search could not.
         seating = _alternate(problem, seating, run, until_valid=fits)
     if not best.reached_bound() and run.left() > 0.1:
         if fits and _full_cp_sat(problem, best.seating() or seating, run, run.left(), log) == "infeasible":
             return _infeasible(problem, run)
-        elif searching:
-            _alternate(problem, best.seating() or seating, run, until_valid=False)
+        # Neighbourhoods and local search: where CP-SAT's model is too large, and where it stopped early (one
+        # worker: on its work budget, which leaves part of the time limit).
+        _alternate(problem, best.seating() or seating, run, until_valid=False)
 
     if best.best is None:
         if run.stop.is_set():
@@ -107,8 +107,8 @@ def solve(
         if best.least_violations is not None:
             counts = {"violations": best.least_violations}
             reasons.append(reason(Ending.VIOLATIONS, "search", "search", counts=counts))
-        if not searching:
-            reasons.append(reason(Ending.COMPILE, "search", "search", counts={"compile_s": params.compile_s}))
+        if not search_ready():
+            reasons.append(reason(Ending.COMPILE, "search", "search"))
         return run.no_schedule("unknown", reasons, "local-search+cp-sat", best.bound)
     return best.schedule(run.info(best.best.engine))
 
@@ -160,8 +160,8 @@ def _alternate(problem: Problem, seating: Seating, run: _Run, until_valid: bool)
         best.offer(seating, "cp-sat-lns")
         if not lns.improved:
             lns_share = max(params.lns_share_least, lns_share / 2)
-        if done():
-            break
+        if done() or not search_ready():
+            continue  # neighbourhoods again, until the local search is compiled
         criteria = run.local_search_stop(run.left() * params.local_search_share_between)
         search = parallel_local_search(problem, seating, run.walks(), criteria, run.settings.seed + turn,
                                        on_valid=run.reports())  # fmt: skip

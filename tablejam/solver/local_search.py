@@ -464,12 +464,37 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
 # fmt: on
 
 
-def kernels_ready() -> bool:
-    """Whether the compiled kernels are loaded or in numba's on-disk cache.
+def search_ready() -> bool:
+    """Whether the local search can run now without compiling first.
 
-    If not, the first call compiles them, which takes about 10 s on the CI
-    machine: a solve with a shorter time limit must not start that.
-    """
+    Compiling takes about 10 s on the CI machine, once per installation (numba caches the result on disk):
+    no solve may wait for it. So when the kernels are neither loaded nor cached, the first call starts
+    compiling them in the background and answers False until that has finished; the solve meanwhile goes
+    on with the greedy start and CP-SAT, and takes up the local search once it is ready."""
+    global _compiling
+    with _compile_lock:
+        if _compiled.is_set():
+            return True
+        if _compiling is None:
+            if kernels_ready():
+                return True
+            _compiling = threading.Thread(target=_compile, name="tablejam-compile", daemon=True)
+            _compiling.start()
+        return False
+
+
+_compile_lock = threading.Lock()
+_compiling: threading.Thread | None = None
+_compiled = threading.Event()  # set once the background compile has succeeded
+
+
+def _compile() -> None:
+    warm_up()
+    _compiled.set()
+
+
+def kernels_ready() -> bool:
+    """Whether the compiled kernels are loaded or in numba's on-disk cache (if not, a first call compiles them)."""
     for kernel in (_search, _score):
         if kernel.signatures:
             continue
