@@ -73,7 +73,8 @@ def solve(
     best.offer(seating, "greedy" if start is None else "start")
 
     fits = cp_sat_fits(problem, params.cp_sat_max_size)
-    if search_ready():
+    searched = search_ready()
+    if searched:
         share = params.local_search_share if fits else params.local_search_share_alone
         criteria = run.local_search_stop(run.left() * share)
         if fits:  # CP-SAT follows: local search hands over once it stops improving
@@ -84,9 +85,11 @@ def solve(
         best.offer(seating, "local-search", found_at=search.valid_at)
 
     if fits and not best.reached_bound():
-        # A short full CP-SAT run first: small or over-constrained instances are proven optimal
-        # or infeasible at once.
-        probe = min(run.left(), max(params.cp_sat_probe_s, params.cp_sat_probe_share * run.settings.time_limit))
+        # A short full CP-SAT run first: small or over-constrained instances are proven optimal or infeasible
+        # at once. Without the local search (still compiling), CP-SAT has all the time, in one run: a second
+        # run would only repeat the first's presolve.
+        probe = max(params.cp_sat_probe_s, params.cp_sat_probe_share * run.settings.time_limit)
+        probe = min(run.left(), probe if searched else run.left())
         if _full_cp_sat(problem, seating, run, probe, log) == "infeasible":
             return _infeasible(problem, run)
     if best.best is None:

@@ -19,6 +19,8 @@ allowed); a stall triggers a few random swaps.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -489,6 +491,9 @@ _compiled = threading.Event()  # set once the background compile has succeeded
 
 
 def _compile() -> None:
+    # The solve goes on meanwhile (CP-SAT's workers): the compile takes what CPU they leave.
+    with contextlib.suppress(OSError, AttributeError):  # Linux: a thread has its own niceness
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     warm_up()
     _compiled.set()
 
