@@ -67,7 +67,7 @@ def solve(
     problem = Problem.from_instance(instance)
     best = run.incumbent = Incumbent(problem, run.started, progress)
     best.tighten(counting_bound(problem))
-    run.scale, run.fairness = problem.scale, problem.fairness
+    run.scale = problem.scale
     params = run.params
     seating = greedy_schedule(problem, run.settings.seed) if start is None else start(problem)
     best.offer(seating, "greedy" if start is None else "start")
@@ -186,7 +186,6 @@ class _Run:
         self.started = time.perf_counter()
         self.deadline = self.started + settings.time_limit - self.params.finish_margin_s
         self.scale = 1  # of local-search objectives, set once the problem is built
-        self.fairness = 0
 
     def left(self) -> float:
         return self.clock().seconds_left()
@@ -201,9 +200,8 @@ class _Run:
         return self.settings.workers == 1
 
     def target(self) -> Stop:
-        """Stop once a valid seating reaches the bound, where the local search's score is the objective (no
-        fairness term, which it does not score)."""
-        if self.fairness or not math.isfinite(self.incumbent.bound):
+        """Stop once a valid seating reaches the bound: nothing better exists."""
+        if not math.isfinite(self.incumbent.bound):
             return Stop()
         return Stop(Target(math.floor(self.incumbent.bound * self.scale + 1e-6)))
 
@@ -231,9 +229,8 @@ class _Run:
         return max(1, min(self.settings.workers, os.cpu_count() or 1))
 
     def reports(self) -> Callable[[int], None] | None:
-        """What the local search tells of better valid seatings (scaled objectives): progress reports, where
-        its objective is the true one (no fairness term)."""
-        if self.incumbent.progress is None or self.fairness:
+        """What the local search tells of better valid seatings (scaled objectives): progress reports."""
+        if self.incumbent.progress is None:
             return None
         return lambda objective: self.incumbent.heard(objective / self.scale, self.incumbent.bound)
 

@@ -35,7 +35,7 @@ class Neighbourhood:
 @dataclass
 class Score:
     violations: int
-    objective: int  # scaled, without fairness
+    objective: int  # scaled
 
     def better_than(self, other: Score) -> bool:
         return (self.violations, -self.objective) < (other.violations, -other.objective)

@@ -40,7 +40,8 @@ UNCAPPED = 1 << 30
 
 # Slots of the int64 status array shared by the kernel and its caller (numba reads globals as constants).
 CUR_V, CUR_O, BEST_V, BEST_O, ITERATION, STALL, RESEED, STOP_WHEN_VALID, LAST_BETTER, EVALS, EVAL_LIMIT = range(11)
-STATUS_SLOTS = 11
+CUR_R = 11  # repeats of the current seating (forbidden ones are also among its violations)
+STATUS_SLOTS = 12
 CHUNK_ITERATIONS = 5000
 
 
@@ -86,6 +87,12 @@ def _kept_apart(problem: Problem, arrays: Arrays) -> None:
     arrays["apart"] = apart
 
 
+def _objective(problem: Problem, arrays: Arrays) -> None:
+    """The fairness weight, and who counts for it (participants attending at least one round)."""
+    arrays["fairness"] = problem.fairness
+    arrays["attending"] = np.array([any(problem.allowed[p]) for p in range(problem.people)], dtype=np.bool_)
+
+
 @_encodes(Rule.REPEAT)
 def _repeats(problem: Problem, arrays: Arrays) -> None:
     """Forbidden: every meeting beyond a pair's first (or any, after met_before) is a violation, via `apart`
@@ -120,12 +127,17 @@ class SearchState:
     value: np.ndarray  # [n, n] scaled value of a first meeting
     forbid: bool
     repeat_cost: int
+    fairness: int  # scaled weight of the fewest first meetings of any attending participant
+    attending: np.ndarray  # [n] attends at least one round
+    new_count: np.ndarray  # [n] first meetings of each participant
+    hist: np.ndarray  # [n + 1] attending participants by their count of first meetings
 
     @classmethod
     def from_seating(cls, problem: Problem, seating: Seating) -> SearchState:
         arrays: Arrays = {}
         for encoding in dict.fromkeys(ENCODINGS[rule] for rule in RULES if rule in ENCODINGS):
             encoding(problem, arrays)
+        _objective(problem, arrays)
         n, rounds, tables = problem.people, problem.rounds, problem.tables
         sectors = len(arrays["sector_cap"])
         table_of = seating.table_of.astype(np.int32, copy=True)
@@ -146,8 +158,11 @@ class SearchState:
                     for b in seated:
                         if a != b:
                             meet[a, b] += 1
+        first = (meet > 0) & ~arrays["apart"] & ~arrays["met_before"]
+        new_count = first.sum(axis=1).astype(np.int64)
+        hist = np.bincount(new_count[arrays["attending"]], minlength=n + 1).astype(np.int64)
         return cls(table_of=table_of, seats=seats, size=size, position=position, meet=meet,
-                   sector_count=sector_count, **arrays)  # fmt: skip
+                   sector_count=sector_count, new_count=new_count, hist=hist, **arrays)  # fmt: skip
 
     def seating(self) -> Seating:
         return Seating(self.table_of.copy(), self.size.shape[1])
@@ -155,80 +170,105 @@ class SearchState:
     @property
     def seat(self) -> tuple:
         """The seating and its bookkeeping, as the kernels take it."""
-        return (self.table_of, self.seats, self.size, self.position, self.meet, self.sector_count)
+        return (self.table_of, self.seats, self.size, self.position, self.meet, self.sector_count, self.new_count,
+                self.hist)  # fmt: skip
 
     @property
     def rules(self) -> tuple:
         """The rules and values, as the kernels take them."""
         return (self.apart, self.met_before, self.value, self.sector, self.sector_cap, self.forbid,
-                self.repeat_cost)  # fmt: skip
+                self.repeat_cost, self.fairness, self.attending)  # fmt: skip
 
     def score(self) -> tuple[int, int]:
-        """(violations, objective without fairness) of the current seating."""
-        v, o = _score(self.seat, self.rules)
+        """(violations, objective) of the current seating, counted from scratch (scaled)."""
+        v, o, _ = _score(self.seat, self.rules)
         return int(v), int(o)
+
+    def repeats(self) -> int:
+        """Repeat meetings of the current seating (counting met_before), forbidden or not."""
+        return int(_score(self.seat, self.rules)[2])
 
 
 # fmt: off
-# The kernels take two tuples: `seat` = (table_of, seats, size, position, meet, sector_count), the
-# seating and its bookkeeping, changed by moves; `rules` = (apart, met_before, value, sector,
-# sector_cap, forbid, repeat_cost), read only. Unpacking them costs nothing in compiled code.
+# The kernels take two tuples: `seat` = (table_of, seats, size, position, meet, sector_count, new_count, hist),
+# the seating and its bookkeeping, changed by moves; `rules` = (apart, met_before, value, sector, sector_cap,
+# forbid, repeat_cost, fairness, attending), read only. Unpacking them costs nothing in compiled code.
+#
+# A pair change is counted in four parts: `hard` (meetings of a pair kept apart: always violations),
+# `repeat` (meetings beyond a pair's first, counting met_before), `gain` (the value of first meetings) and
+# `newness` (first meetings, per person, for the fairness term). Forbidden repeats are violations;
+# minimised ones cost repeat_cost each, and the participants in them are searched as conflicts are.
 
 @njit(cache=True)
-def _pair(i, j, m, apart, met_before, value, forbid, repeat_cost):
-    """(violations, objective) contributed by pair i, j meeting m times in this event.
-
-    The hot path: it takes the arrays themselves, not the `rules` tuple, which measured 3x
-    slower (the tuple is copied on each call that the compiler does not inline)."""
+def _pair(i, j, m, apart, met_before, value):
+    """(hard, repeats, gain, new) of pair i, j meeting m times in this event."""
     if apart[i, j]:
-        return m, 0
+        return m, 0, 0, 0
     before = 1 if met_before[i, j] else 0
-    repeats = max(m + before - 1, 0)
-    gain = value[i, j] if (m >= 1 and before == 0) else 0
-    if forbid:
-        return repeats, gain
-    return 0, gain - repeat_cost * repeats
+    new = 1 if (m >= 1 and before == 0) else 0
+    return 0, max(m + before - 1, 0), value[i, j] * new, new
+
+
+@njit(cache=True)
+def _fewest(hist):
+    """The fewest first meetings of any attending participant (hist[c]: how many have c)."""
+    for c in range(hist.shape[0]):
+        if hist[c] > 0:
+            return c
+    return 0
 
 
 @njit(cache=True)
 def _score(seat, rules):
-    _, _, _, _, meet, sector_count = seat
-    apart, met_before, value, _, sector_cap, forbid, repeat_cost = rules
+    """(violations, objective, repeats) of the seating, counted from scratch."""
+    _, _, _, _, meet, sector_count, _, _ = seat
+    apart, met_before, value, _, sector_cap, forbid, repeat_cost, fairness, attending = rules
     n = meet.shape[0]
-    v = 0
-    o = 0
+    hard = 0
+    repeats = 0
+    gain = 0
+    new_count = np.zeros(n, dtype=np.int64)
     for i in range(n):
         for j in range(i + 1, n):
             if meet[i, j] > 0 or met_before[i, j]:
-                dv, do = _pair(i, j, meet[i, j], apart, met_before, value, forbid, repeat_cost)
-                v += dv
-                o += do
+                h, rep, g, new = _pair(i, j, meet[i, j], apart, met_before, value)
+                hard += h
+                repeats += rep
+                gain += g
+                new_count[i] += new
+                new_count[j] += new
     rounds, tables, sectors = sector_count.shape
     for r in range(rounds):
         for t in range(tables):
             for s in range(sectors):
-                v += max(sector_count[r, t, s] - sector_cap[s], 0)
-    return v, o
+                hard += max(sector_count[r, t, s] - sector_cap[s], 0)
+    fewest = -1
+    for i in range(n):
+        if attending[i] and (fewest < 0 or new_count[i] < fewest):
+            fewest = new_count[i]
+    objective = gain + fairness * max(fewest, 0)
+    if forbid:
+        return hard + repeats, objective, repeats
+    return hard, objective - repeat_cost * repeats, repeats
 
 
 @njit(cache=True)
-def _pair_change(i, j, step, meet, apart, met_before, value, forbid, repeat_cost):
-    """Change in (violations, objective) when pair i, j meets `step` (+1 or -1) more times.
+def _pair_change(i, j, step, meet, apart, met_before, value):
+    """Change in (hard, repeats, gain, new) when pair i, j meets `step` (+1 or -1) more times.
 
-    The difference of two _pair calls, written out: this is the innermost loop."""
+    The difference of two _pair calls, written out: this is the innermost loop. It takes the arrays
+    themselves, not the `rules` tuple, which measured 3x slower (copied on calls the compiler does not inline)."""
     if apart[i, j]:
-        return step, 0
+        return step, 0, 0, 0
     m = meet[i, j]
     before = 1 if met_before[i, j] else 0
     if step > 0:
         repeat = 1 if m + before >= 1 else 0
-        gain = value[i, j] if m + before == 0 else 0
+        new = 1 if m + before == 0 else 0
     else:
         repeat = -1 if m + before >= 2 else 0
-        gain = -value[i, j] if m + before == 1 and before == 0 else 0
-    if forbid:
-        return repeat, gain
-    return 0, gain - repeat_cost * repeat
+        new = -1 if m + before == 1 and before == 0 else 0
+    return 0, repeat, value[i, j] * new, new
 
 
 @njit(cache=True)
@@ -237,42 +277,102 @@ def _sector_change(count, cap, step):
 
 
 @njit(cache=True)
-def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules):
-    """(violations, objective) change of p leaving table a for table b in round r, ignoring
-    tablemates skip_a (at a) and skip_b (at b), who are the swap partner if any."""
-    _, seats, size, _, meet, sector_count = seat
-    apart, met_before, value, sector, sector_cap, forbid, repeat_cost = rules
-    dv = 0
-    do = 0
-    for k in range(size[r, a]):
-        x = seats[r, a, k]
+def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
+    """(hard, repeats, gain, k) change of p leaving table a for table b in round r, ignoring tablemates
+    skip_a (at a) and skip_b (at b), who are the swap partner if any. With a fairness term, each person's
+    change in first meetings is written to who[k:], by[k:] (returning the new k)."""
+    _, seats, size, _, meet, sector_count, _, _ = seat
+    apart, met_before, value, sector, sector_cap, _, _, fairness, _ = rules
+    hard = 0
+    repeats = 0
+    gain = 0
+    for k2 in range(size[r, a]):
+        x = seats[r, a, k2]
         if x != p and x != skip_a:
-            v1, o1 = _pair_change(p, x, -1, meet, apart, met_before, value, forbid, repeat_cost)
-            dv += v1
-            do += o1
-    for k in range(size[r, b]):
-        y = seats[r, b, k]
+            h, rep, g, new = _pair_change(p, x, -1, meet, apart, met_before, value)
+            hard += h
+            repeats += rep
+            gain += g
+            if fairness and new != 0:
+                who[k], by[k], who[k + 1], by[k + 1] = p, new, x, new
+                k += 2
+    for k2 in range(size[r, b]):
+        y = seats[r, b, k2]
         if y != skip_b:
-            v1, o1 = _pair_change(p, y, 1, meet, apart, met_before, value, forbid, repeat_cost)
-            dv += v1
-            do += o1
+            h, rep, g, new = _pair_change(p, y, 1, meet, apart, met_before, value)
+            hard += h
+            repeats += rep
+            gain += g
+            if fairness and new != 0:
+                who[k], by[k], who[k + 1], by[k + 1] = p, new, y, new
+                k += 2
     s = sector[p]
     if s >= 0:
-        dv += _sector_change(sector_count[r, a, s], sector_cap[s], -1)
-        dv += _sector_change(sector_count[r, b, s], sector_cap[s], 1)
-    return dv, do
+        hard += _sector_change(sector_count[r, a, s], sector_cap[s], -1)
+        hard += _sector_change(sector_count[r, b, s], sector_cap[s], 1)
+    return hard, repeats, gain, k
 
 
 @njit(cache=True)
-def _delta_move(r, p, b, seat, rules):
-    """(violations, objective) change of moving p to table b in round r."""
+def _fewest_change(who, by, k, seat):
+    """How the fewest first meetings of any attending participant changes when each who[i] gains by[i]."""
+    new_count, hist = seat[6], seat[7]
+    fewest = _fewest(hist)
+    lowest = 1 << 40  # the lowest count among the participants who change
+    changed = 0  # of them, how many leave the count `fewest`
+    for i in range(k):
+        person = who[i]
+        if person < 0:
+            continue
+        net = by[i]
+        for j in range(i + 1, k):  # gather this person's changes, once
+            if who[j] == person:
+                net += by[j]
+                who[j] = -1
+        if net != 0:
+            lowest = min(lowest, new_count[person] + net)
+            if new_count[person] == fewest:
+                changed += 1
+        else:
+            lowest = min(lowest, new_count[person])
+    if hist[fewest] > changed:
+        return min(lowest, fewest) - fewest
+    # Everyone at `fewest` changes: the others' lowest count is the next one held by someone who does not.
+    c = fewest + 1
+    while c < hist.shape[0]:
+        leaving = 0
+        for i in range(k):
+            if who[i] >= 0 and new_count[who[i]] == c:
+                leaving += 1
+        if hist[c] > leaving:
+            break
+        c += 1
+    return min(lowest, c) - fewest
+
+
+@njit(cache=True)
+def _total(hard, repeats, gain, fairer, rules):
+    """(violations, objective change) from the parts of a change."""
+    forbid, repeat_cost, fairness = rules[5], rules[6], rules[7]
+    objective = gain + fairness * fairer
+    if forbid:
+        return hard + repeats, objective
+    return hard, objective - repeat_cost * repeats
+
+
+@njit(cache=True)
+def _delta_move(r, p, b, seat, rules, who, by):
+    """(violations, objective, repeats) change of moving p to table b in round r."""
     a = seat[0][r, p]
-    return _leaving_and_joining(r, p, a, b, -1, -1, seat, rules)
+    hard, repeats, gain, k = _leaving_and_joining(r, p, a, b, -1, -1, seat, rules, who, by, 0)
+    fairer = _fewest_change(who, by, k, seat) if rules[7] else 0
+    dv, do = _total(hard, repeats, gain, fairer, rules)
+    return dv, do, repeats
 
 
 @njit(cache=True)
-def _delta_swap(r, p, q, seat, rules):
-    """(violations, objective) change of swapping p and q (at different tables) in round r.
+def _delta_swap(r, p, q, seat, rules, who, by):
+    """(violations, objective, repeats) change of swapping p and q (at different tables) in round r.
 
     Each leaves its table for the other's; pairs with the partner are unchanged (they part and
     meet no one new between them), and when both are of one sector the counts do not change."""
@@ -280,29 +380,51 @@ def _delta_swap(r, p, q, seat, rules):
     sector = rules[3]
     a = table_of[r, p]
     b = table_of[r, q]
-    dv1, do1 = _leaving_and_joining(r, p, a, b, -1, q, seat, rules)
-    dv2, do2 = _leaving_and_joining(r, q, b, a, -1, p, seat, rules)
-    dv = dv1 + dv2
+    h1, rep1, g1, k = _leaving_and_joining(r, p, a, b, -1, q, seat, rules, who, by, 0)
+    h2, rep2, g2, k = _leaving_and_joining(r, q, b, a, -1, p, seat, rules, who, by, k)
+    hard = h1 + h2
     if sector[p] == sector[q] and sector[p] >= 0:
         sector_count, sector_cap = seat[5], rules[4]
         s = sector[p]
         # Counted as one leaving and one joining each table; in truth the counts stay put.
-        dv -= _sector_change(sector_count[r, a, s], sector_cap[s], -1) + _sector_change(
+        hard -= _sector_change(sector_count[r, a, s], sector_cap[s], -1) + _sector_change(
             sector_count[r, b, s], sector_cap[s], 1)
-        dv -= _sector_change(sector_count[r, b, s], sector_cap[s], -1) + _sector_change(
+        hard -= _sector_change(sector_count[r, b, s], sector_cap[s], -1) + _sector_change(
             sector_count[r, a, s], sector_cap[s], 1)
-    return dv, do1 + do2
+    fairer = _fewest_change(who, by, k, seat) if rules[7] else 0
+    dv, do = _total(hard, rep1 + rep2, g1 + g2, fairer, rules)
+    return dv, do, rep1 + rep2
 
 
 @njit(cache=True)
-def _leave(r, p, seat, sector):
-    table_of, seats, size, position, meet, sector_count = seat
+def _count_first(person, step, new_count, hist):
+    hist[new_count[person]] -= 1
+    new_count[person] += step
+    hist[new_count[person]] += 1
+
+
+@njit(cache=True)
+def _met(i, j, step, seat, rules):
+    """Count one more (step 1) or one fewer (-1) meeting of i and j, keeping the first-meeting counts."""
+    meet, new_count, hist = seat[4], seat[6], seat[7]
+    apart, met_before = rules[0], rules[1]
+    m = meet[i, j]
+    if not apart[i, j] and not met_before[i, j] and ((step > 0 and m == 0) or (step < 0 and m == 1)):
+        _count_first(i, step, new_count, hist)
+        _count_first(j, step, new_count, hist)
+    meet[i, j] += step
+    meet[j, i] += step
+
+
+@njit(cache=True)
+def _leave(r, p, seat, rules):
+    table_of, seats, size, position, _, sector_count, _, _ = seat
+    sector = rules[3]
     a = table_of[r, p]
     for k in range(size[r, a]):
         x = seats[r, a, k]
         if x != p:
-            meet[p, x] -= 1
-            meet[x, p] -= 1
+            _met(p, x, -1, seat, rules)
     last = seats[r, a, size[r, a] - 1]
     seats[r, a, position[r, p]] = last
     position[r, last] = position[r, p]
@@ -314,12 +436,11 @@ def _leave(r, p, seat, sector):
 
 
 @njit(cache=True)
-def _join(r, p, b, seat, sector):
-    table_of, seats, size, position, meet, sector_count = seat
+def _join(r, p, b, seat, rules):
+    table_of, seats, size, position, _, sector_count, _, _ = seat
+    sector = rules[3]
     for k in range(size[r, b]):
-        y = seats[r, b, k]
-        meet[p, y] += 1
-        meet[y, p] += 1
+        _met(p, seats[r, b, k], 1, seat, rules)
     seats[r, b, size[r, b]] = p
     position[r, p] = size[r, b]
     size[r, b] += 1
@@ -329,21 +450,21 @@ def _join(r, p, b, seat, sector):
 
 
 @njit(cache=True)
-def _apply(r, p, q, b, seat, sector):
+def _apply(r, p, q, b, seat, rules):
     """Move p to table b in round r; with q >= 0, q (at b) takes p's seat in exchange."""
     a = seat[0][r, p]
-    _leave(r, p, seat, sector)
+    _leave(r, p, seat, rules)
     if q >= 0:
-        _leave(r, q, seat, sector)
-        _join(r, q, a, seat, sector)
-    _join(r, p, b, seat, sector)
+        _leave(r, q, seat, rules)
+        _join(r, q, a, seat, rules)
+    _join(r, p, b, seat, rules)
 
 
 @njit(cache=True)
 def _in_conflict(r, p, seat, rules):
-    """Whether p takes part in a violation in round r."""
-    table_of, seats, size, _, meet, sector_count = seat
-    apart, met_before, _, sector, sector_cap, forbid, _ = rules
+    """Whether p takes part in a violation in round r, or in a repeat (forbidden or not)."""
+    table_of, seats, size, _, meet, sector_count, _, _ = seat
+    apart, met_before, _, sector, sector_cap, _, _, _, _ = rules
     a = table_of[r, p]
     if a < 0:
         return False
@@ -352,7 +473,7 @@ def _in_conflict(r, p, seat, rules):
         return True
     for k in range(size[r, a]):
         x = seats[r, a, k]
-        if x != p and (apart[p, x] or (forbid and (meet[p, x] > 1 or met_before[p, x]))):
+        if x != p and (apart[p, x] or meet[p, x] > 1 or met_before[p, x]):
             return True
     return False
 
@@ -361,27 +482,32 @@ def _in_conflict(r, p, seat, rules):
 def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, iterations, seed, tenure):
     """Run `iterations` moves, reading and updating `status` (see the slot names above).
 
-    While the seating breaks rules, every move of a participant in conflict is evaluated and the
-    best non-tabu one taken (a tabu move only when it beats the best seating seen). Once valid,
-    one random participant per iteration gets their best move, if it does not make things worse.
-    The best seating seen is kept in best_table_of; the caller loops over chunks and watches the clock.
+    While the seating breaks rules, or repeats meetings, every move of a participant in conflict is
+    evaluated and the best non-tabu one taken, even if worse (a tabu move only when it beats the best
+    seating seen). Otherwise one random participant per iteration gets their best move, if it does not make
+    things worse. The best seating seen is kept in best_table_of; the caller loops over chunks and
+    watches the clock.
     """
-    table_of, seats, size, _, _, _ = seat
-    sector = rules[3]
+    table_of, seats, size, _, _, _, _, _ = seat
+    forbid = rules[5]
     if status[RESEED] == 1:
         np.random.seed(seed)
         status[RESEED] = 0
     rounds, n = table_of.shape
     tables = size.shape[1]
-    cur_v, cur_o = status[CUR_V], status[CUR_O]
+    cur_v, cur_o, cur_r = status[CUR_V], status[CUR_O], status[CUR_R]
     best_v, best_o = status[BEST_V], status[BEST_O]
     it, stall, evals = status[ITERATION], status[STALL], status[EVALS]
     pending_r = np.empty(rounds * n, dtype=np.int64)
     pending_p = np.empty(rounds * n, dtype=np.int64)
+    # Scratch for the fairness term: who changes, and by how much (a swap: two people, two tables, a pair each).
+    who = np.empty(8 * (seats.shape[2] + 1), dtype=np.int64)
+    by = np.empty(8 * (seats.shape[2] + 1), dtype=np.int64)
     for _ in range(iterations):
         it += 1
         count = 0
-        if cur_v > 0:
+        conflicted = cur_v > 0 or (not forbid and cur_r > 0)
+        if conflicted:
             for r in range(rounds):
                 for p in range(n):
                     if not fixed[r, p] and _in_conflict(r, p, seat, rules):
@@ -396,7 +522,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
                 pending_p[0] = p
                 count = 1
         move_r, move_p, move_q, move_b = -1, -1, -1, -1  # move_q -1: a move, not a swap
-        move_v, move_o, ties = 1 << 40, -(1 << 60), 0
+        move_v, move_o, move_rep, ties = 1 << 40, -(1 << 60), 0, 0
         for c in range(count):
             r, p = pending_r[c], pending_p[c]
             a = table_of[r, p]
@@ -409,33 +535,34 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
                     if q >= 0 and fixed[r, q]:
                         continue
                     if q < 0:
-                        dv, do = _delta_move(r, p, b, seat, rules)
+                        dv, do, drep = _delta_move(r, p, b, seat, rules, who, by)
                     else:
-                        dv, do = _delta_swap(r, p, q, seat, rules)
+                        dv, do, drep = _delta_swap(r, p, q, seat, rules, who, by)
                     evals += 1
                     allowed = tabu[r, p, b] < it and (q < 0 or tabu[r, q, a] < it)
                     aspire = cur_v + dv < best_v or (cur_v + dv == best_v and cur_o + do > best_o)
                     if not (allowed or aspire):
                         continue
                     if dv < move_v or (dv == move_v and do > move_o):
-                        move_v, move_o, ties = dv, do, 1
+                        move_v, move_o, move_rep, ties = dv, do, drep, 1
                         move_r, move_p, move_q, move_b = r, p, q, b
                     elif dv == move_v and do == move_o:
                         ties += 1
                         if np.random.randint(ties) == 0:  # uniform among equals
-                            move_r, move_p, move_q, move_b = r, p, q, b
-        worse_when_valid = cur_v == 0 and (move_v > 0 or (move_v == 0 and move_o < 0))
-        if move_r < 0 or worse_when_valid:
+                            move_r, move_p, move_q, move_b, move_rep = r, p, q, b, drep
+        worse_when_settled = not conflicted and (move_v > 0 or (move_v == 0 and move_o < 0))
+        if move_r < 0 or worse_when_settled:
             stall += 1
         else:
             old_table = table_of[move_r, move_p]
-            _apply(move_r, move_p, move_q, move_b, seat, sector)
+            _apply(move_r, move_p, move_q, move_b, seat, rules)
             # p may not return to the table it left for a while (nor q, in a swap).
             tabu[move_r, move_p, old_table] = it + tenure + np.random.randint(tenure + 1)
             if move_q >= 0:
                 tabu[move_r, move_q, move_b] = it + tenure + np.random.randint(tenure + 1)
             cur_v += move_v
             cur_o += move_o
+            cur_r += move_rep
             if cur_v < best_v or (cur_v == best_v and cur_o > best_o):
                 best_v, best_o = cur_v, cur_o
                 best_table_of[:, :] = table_of
@@ -451,16 +578,17 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
                 q = np.random.randint(n)
                 if fixed[r, p] or fixed[r, q] or table_of[r, p] == table_of[r, q]:
                     continue
-                dv, do = _delta_swap(r, p, q, seat, rules)
-                _apply(r, p, q, table_of[r, q], seat, sector)
+                dv, do, drep = _delta_swap(r, p, q, seat, rules, who, by)
+                _apply(r, p, q, table_of[r, q], seat, rules)
                 cur_v += dv
                 cur_o += do
+                cur_r += drep
             stall = 0
         if best_v == 0 and status[STOP_WHEN_VALID] == 1:
             break  # the caller only wants a valid schedule
         if status[EVAL_LIMIT] > 0 and evals >= status[EVAL_LIMIT]:
             break  # a budget in evaluations, not seconds: the same run every time
-    status[CUR_V], status[CUR_O], status[BEST_V], status[BEST_O] = cur_v, cur_o, best_v, best_o
+    status[CUR_V], status[CUR_O], status[CUR_R], status[BEST_V], status[BEST_O] = cur_v, cur_o, cur_r, best_v, best_o
     status[ITERATION], status[STALL], status[EVALS] = it, stall, evals
     return it
 # fmt: on
@@ -515,7 +643,7 @@ def kernels_ready() -> bool:
 class SearchResult:
     seating: Seating
     violations: int
-    objective: int  # scaled, without fairness
+    objective: int  # scaled
     iterations: int
     evaluations: int  # moves evaluated: the measure of work that does not depend on the machine
     seconds: float
@@ -538,9 +666,10 @@ def local_search(
     `on_valid(objective)` hears of each better valid seating between chunks."""
     started = time.perf_counter()
     state = SearchState.from_seating(problem, start)
-    v, o = state.score()
+    v, o, repeats = _score(state.seat, state.rules)
     status = np.zeros(STATUS_SLOTS, dtype=np.int64)
-    status[[CUR_V, CUR_O, BEST_V, BEST_O, RESEED, STOP_WHEN_VALID]] = [v, o, v, o, 1, int(stop.until_valid())]
+    status[[CUR_V, CUR_O, CUR_R, BEST_V, BEST_O, RESEED, STOP_WHEN_VALID]] = [v, o, repeats, v, o, 1,
+                                                                               int(stop.until_valid())]  # fmt: skip
     tabu = np.zeros((*state.table_of.shape, problem.tables), dtype=np.int64)
     best_table_of = state.table_of.copy()
     tenure = max(2, min(10, problem.people // 8))

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tablejam.check import check
-from tablejam.models import Schedule
+from tablejam.models import Instance, Schedule
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.local_search import SearchState, local_search, parallel_local_search
 from tablejam.solver.problem import Problem
@@ -22,13 +22,21 @@ def within(seconds: float) -> Stop:
 
 
 @pytest.mark.parametrize("iterations", [1, 50, 300, 3000])
-def test_incremental_scores_match_a_full_recount(iterations: int) -> None:
+@pytest.mark.parametrize("variant", ["forbid", "minimise", "fair"])
+def test_incremental_scores_match_a_full_recount(iterations: int, variant: str) -> None:
     """The (violations, objective) the search tracked move by move for its best seating equals a recount of
-    that seating from scratch, after few and many moves.
+    that seating from scratch, after few and many moves: repeats forbidden, minimised (repeats cost, and the
+    participants in them are searched as conflicts), and with a fairness term (tracked by histogram).
 
     An instance with every kind of rule, so every branch of the delta evaluation runs; a wrong delta
     anywhere on the way would show as a difference here."""
     instance = business_event(40, 8, 5, 4, seed=3, sector_cap=1, hosts=2, absent_share=0.2, colleague_groups=4)
+    if variant != "forbid":
+        data = instance.model_dump()
+        data["rules"]["repeats"] = "minimise"
+        data["objective"]["fairness"] = 7 if variant == "fair" else 0
+        data["rules"]["met_before"] = [["p05", "p06"], ["p07", "p09"]]
+        instance = Instance.model_validate(data)
     problem = Problem.from_instance(instance)
     result = local_search(problem, greedy_schedule(problem), within(60) | MaxIterations(iterations), seed=7)
     assert result.iterations == iterations
