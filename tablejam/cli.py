@@ -352,6 +352,7 @@ def validate(instance_path: str, fmt: str) -> None:
                     "bounds": {
                         "max_rounds_without_repeats": bounds.max_rounds_without_repeats,
                         "max_new_encounters": bounds.max_new_encounters,
+                        "min_repeat_meetings": bounds.min_repeat_meetings,
                     },
                 }
             ),

@@ -5,6 +5,7 @@ Plain Python, no solver: used by the prechecks, the greedy start, `init` and `va
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from tablejam.models.instance import Instance
@@ -14,17 +15,49 @@ from tablejam.models.instance import Instance
 class Bounds:
     max_rounds_without_repeats: int
     max_new_encounters: int
+    min_meetings: int  # pairs seated together, summed over rounds, at the least (table minimums force them)
+    first_meetings_possible: int  # pairs that may meet for the first time: neither kept apart nor met before
+    min_repeat_meetings: int  # meetings beyond the first possible ones: repeats no schedule avoids
 
 
 def counting_bounds(instance: Instance) -> Bounds:
-    """Upper bounds from counting seats: each person meets at most (largest table - 1) people a round."""
+    """Bounds from counting seats: each person meets at most (largest table - 1) people a round; every round seats
+    at least the pairs its table minimums force; and every meeting beyond the first meetings possible repeats one."""
     people = len(instance.participants)
     largest = max(t.capacity for t in instance.table_list)
     max_rounds = (people - 1) // (largest - 1) if largest > 1 else 0
     limits = [(t.min, t.capacity) for t in instance.table_list]
-    seats_pairs = sum(most_pairs(len(instance.attendees(r)), limits) for r in range(1, instance.rounds + 1))
-    all_pairs = people * (people - 1) // 2 - len(instance.met_before_pairs)
-    return Bounds(max_rounds, min(seats_pairs, all_pairs))
+    attendance = [len(instance.attendees(r)) for r in range(1, instance.rounds + 1)]
+    seats_pairs = sum(most_pairs(attending, limits) for attending in attendance)
+    fewest = [fewest_pairs(attending, limits) for attending in attendance]
+    min_meetings = sum(pairs for pairs in fewest if pairs is not None)  # a round that fits nowhere: prechecks say so
+    first_possible = people * (people - 1) // 2 - len(instance.met_before_pairs | instance.apart_pairs)
+    return Bounds(
+        max_rounds_without_repeats=max_rounds,
+        max_new_encounters=min(seats_pairs, first_possible),
+        min_meetings=min_meetings,
+        first_meetings_possible=first_possible,
+        min_repeat_meetings=max(0, min_meetings - first_possible),
+    )
+
+
+def fewest_pairs(attendees: int, limits: list[tuple[int, int]]) -> int | None:
+    """Fewest pairs sharing a table in one round, with every table between its (min, capacity); None if none fits.
+
+    Pairs grow convexly with table size (the k-th person at a table meets k - 1), so from the minimums,
+    each further person to a smallest table with room is optimal."""
+    sizes = [low for low, _ in limits]
+    free = attendees - sum(sizes)
+    if free < 0 or attendees > sum(cap for _, cap in limits):
+        return None
+    heap = [(size, t) for t, size in enumerate(sizes) if size < limits[t][1]]
+    heapq.heapify(heap)
+    for _ in range(free):
+        _, t = heapq.heappop(heap)
+        sizes[t] += 1
+        if sizes[t] < limits[t][1]:
+            heapq.heappush(heap, (sizes[t], t))
+    return sum(size * (size - 1) // 2 for size in sizes)
 
 
 def balanced_sizes(attendees: int, limits: list[tuple[int, int]]) -> list[int] | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from itertools import combinations
 from typing import Any
 
+from tablejam.diagnostics.counting import counting_bounds
 from tablejam.models.instance import Instance, Participant
 from tablejam.models.reasons import reason
 from tablejam.models.rules import RULES, Rule, registrar
@@ -138,7 +139,16 @@ def _repeats(instance: Instance) -> Iterator[Reason]:
             yield _impossible(Rule.REPEAT, "hosts-met-before", **_where(a, b, table_id, shared[:1]))
         elif len(shared) > 1:
             yield _impossible(Rule.REPEAT, "hosts-meet-twice", **_where(a, b, table_id, shared[:2]))
-    yield from _second_round_spread(instance)
+    # Every meeting beyond the pairs that have not met before repeats one (pairs kept apart are left to their
+    # own rules here, so that this reason blames repeats alone).
+    people = len(instance.participants)
+    unmet = people * (people - 1) // 2 - len(instance.met_before_pairs)
+    meetings = counting_bounds(instance).min_meetings
+    if meetings > unmet:
+        counts = {"meetings": meetings, "pairs": unmet, "repeats": meetings - unmet}
+        yield _impossible(Rule.REPEAT, "meetings", counts=counts)
+    else:
+        yield from _second_round_spread(instance)
 
 
 def _second_round_spread(instance: Instance) -> Iterator[Reason]:

@@ -16,28 +16,31 @@ from tablejam.models.schedule import Reason
 Source = Literal["precheck", "cp-sat", "search"]
 
 # (rule, fact) -> the message. Fields: round/round2 (rounds[0], rounds[1]), table, a/b (the first two
-# participants), who (all participants), sector, company, every count by name, and from the count of tables
-# n_tables ('1 table', '8 tables') and are_only_tables ('is only 1 table', 'are only 8 tables').
+# participants), who (all participants), sector, company, and every count by name, with count_s ('' for 1,
+# else 's') and count_are ('is' for 1, else 'are') to agree with it.
 WORDS: dict[tuple[str, str], str] = {
-    (Rule.CAPACITY, "seats"): "round {round} has {attendees} attendees but only {seats} seats at {n_tables}",
+    (Rule.CAPACITY, "seats"): "round {round} has {attendees} attendees but only {seats} seat{seats_s} at {tables} table{tables_s}",
     (Rule.CAPACITY, "hosts"): "round {round}: table '{table}' has {hosts} hosts ({who}) but capacity {capacity}",
     (Rule.CAPACITY, "conflict"): "table '{table}' seats at most {capacity} in every round",
     (Rule.MINIMUM, "seats"): "round {round} has {attendees} attendees but the table minimums add up to {minimums}",
     (Rule.MINIMUM, "conflict"): "table '{table}' seats at least {min} in every round",
     (Rule.SECTOR_CAP, "room"): "sector '{sector}' has {attendees} attendees in round {round} but at most {cap} "
-    "per table and {n_tables} ({places} places)",
+    "per table and {tables} table{tables_s} ({places} place{places_s})",
     (Rule.SECTOR_CAP, "hosts"): "round {round}: table '{table}' is hosted by {hosts} participants of sector "
     "'{sector}' ({who}) but the cap is {cap}",
     (Rule.SECTOR_CAP, "conflict"): "at most {cap} of sector '{sector}' per table",
     (Rule.COLLEAGUES, "room"): "company '{company}' has {attendees} attendees in round {round} who must sit apart, "
-    "but there {are_only_tables}",
+    "but there {tables_are} only {tables} table{tables_s}",
     (Rule.COLLEAGUES, "hosts"): "{a} and {b} both host table '{table}' in round {round} but must be kept apart",
     (Rule.COLLEAGUES, "conflict"): "{a} and {b} never share a table (colleagues at '{company}')",
     (Rule.KEEP_APART, "hosts"): "{a} and {b} both host table '{table}' in round {round} but must be kept apart",
     (Rule.KEEP_APART, "conflict"): "{a} and {b} never share a table (rules.keep_apart)",
     (Rule.REPEAT, "spread"): "{attendees} people attend rounds {round} and {round2}, so some table in round {round2} "
     "seats at least {crowd} of them, who must come from {crowd} different tables of round {round}, but there "
-    "{are_only_tables}",
+    "{tables_are} only {tables} table{tables_s}",
+    (Rule.REPEAT, "meetings"): "the rounds seat at least {meetings} pair{meetings_s} together (everyone seated, "
+    "each table at least its minimum), but only {pairs} pair{pairs_s} of participants exist that have not met "
+    "before: at least {repeats} meeting{repeats_s} must repeat",
     (Rule.REPEAT, "hosts-met-before"): "{a} and {b} both host table '{table}' in round {round} but met before and "
     "repeats are forbidden",
     (Rule.REPEAT, "hosts-meet-twice"): "{a} and {b} both host table '{table}' in rounds {round} and {round2}: they "
@@ -79,12 +82,11 @@ def _words(fields: dict[str, Any]) -> str:
         "who": ", ".join(participants),
         "sector": fields.get("sector"),
         "company": fields.get("company"),
-        **{name: _number(value) for name, value in (fields.get("counts") or {}).items()},
     }
-    if "tables" in values:
-        one = values["tables"] == 1
-        values["n_tables"] = f"{values['tables']} table" + ("" if one else "s")
-        values["are_only_tables"] = ("is only " if one else "are only ") + values["n_tables"]
+    for name, value in (fields.get("counts") or {}).items():
+        values[name] = _number(value)
+        values[f"{name}_s"] = "" if value == 1 else "s"
+        values[f"{name}_are"] = "is" if value == 1 else "are"
     return template.format(**values)
 
 

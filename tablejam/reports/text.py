@@ -108,6 +108,8 @@ def validate_text(instance: Instance, found: list[Reason], bounds: Bounds, from_
         lines.append(f"  pairs who met before: {len(instance.met_before_pairs)}{history}")
     lines.append(f"  most rounds possible without repeats: {bounds.max_rounds_without_repeats}")
     lines.append(f"  most new encounters possible: {bounds.max_new_encounters}")
+    if bounds.min_repeat_meetings:
+        lines.append(f"  repeat meetings no schedule avoids: at least {bounds.min_repeat_meetings}")
     if instance.rules.repeats == "forbid" and instance.rounds > bounds.max_rounds_without_repeats:
         lines.append(
             f"  note: {instance.rounds} rounds exceed {bounds.max_rounds_without_repeats}, "

@@ -16,10 +16,12 @@ def counting_bound(problem: Problem) -> float:
     - per person: p meets at most k_p new people (one table a round: largest table - 1), so the
       values of p's first meetings sum to at most p's best k_p pair values; every pair is
       counted by both its people, so half the sum over p bounds the total.
-    Repeats only cost. Fairness: the fewest new encounters is at most the smallest k_p.
+    Repeats cost: where they are allowed, every schedule has at least the repeats that counting forces.
+    Fairness: the fewest new encounters is at most the smallest k_p.
     """
     new_pairs = [pair for pair in problem.pairs if not pair.met_before]
-    most_new = counting_bounds(problem.instance).max_new_encounters
+    counted = counting_bounds(problem.instance)
+    most_new = counted.max_new_encounters
     by_seats = sum(heapq.nlargest(most_new, (pair.value for pair in new_pairs)))
 
     values_of: list[list[int]] = [[] for _ in range(problem.people)]
@@ -33,6 +35,8 @@ def counting_bound(problem: Problem) -> float:
     by_person = sum(sum(heapq.nlargest(reach[p], values_of[p])) for p in range(problem.people)) // 2
 
     total = min(by_seats, by_person)
+    if not problem.forbid_repeats:
+        total -= problem.repeat_cost * counted.min_repeat_meetings
     if problem.fairness:
         attending = [min(reach[p], len(values_of[p])) for p in range(problem.people) if any(problem.allowed[p])]
         total += problem.fairness * min(attending, default=0)

@@ -34,14 +34,17 @@ from numba import njit
 from tablejam.models.rules import RULES, Rule, registrar
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
-from tablejam.solver.stop import Interrupted, MaxIterations, Progress, Stop, Valid
+from tablejam.solver.stop import Interrupted, MaxIterations, Progress, Settled, Stop
 
 UNCAPPED = 1 << 30
 
 # Slots of the int64 status array shared by the kernel and its caller (numba reads globals as constants).
 CUR_V, CUR_O, BEST_V, BEST_O, ITERATION, STALL, RESEED, STOP_WHEN_VALID, LAST_BETTER, EVALS, EVAL_LIMIT = range(11)
 CUR_R = 11  # repeats of the current seating (forbidden ones are also among its violations)
-STATUS_SLOTS = 12
+BEST_R = 12  # repeats of the best seating
+STATUS_SLOTS = 13
+# What STOP_WHEN_VALID holds: stop once the best seating is valid, or valid without any repeat.
+UNTIL_VALID, UNTIL_SETTLED = 1, 2
 CHUNK_ITERATIONS = 5000
 
 
@@ -496,7 +499,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
     rounds, n = table_of.shape
     tables = size.shape[1]
     cur_v, cur_o, cur_r = status[CUR_V], status[CUR_O], status[CUR_R]
-    best_v, best_o = status[BEST_V], status[BEST_O]
+    best_v, best_o, best_r = status[BEST_V], status[BEST_O], status[BEST_R]
     it, stall, evals = status[ITERATION], status[STALL], status[EVALS]
     pending_r = np.empty(rounds * n, dtype=np.int64)
     pending_p = np.empty(rounds * n, dtype=np.int64)
@@ -564,7 +567,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
             cur_o += move_o
             cur_r += move_rep
             if cur_v < best_v or (cur_v == best_v and cur_o > best_o):
-                best_v, best_o = cur_v, cur_o
+                best_v, best_o, best_r = cur_v, cur_o, cur_r
                 best_table_of[:, :] = table_of
                 stall = 0
                 status[LAST_BETTER] = it
@@ -584,11 +587,13 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
                 cur_o += do
                 cur_r += drep
             stall = 0
-        if best_v == 0 and status[STOP_WHEN_VALID] == 1:
-            break  # the caller only wants a valid schedule
+        if best_v == 0 and (status[STOP_WHEN_VALID] == UNTIL_VALID or (status[STOP_WHEN_VALID] == UNTIL_SETTLED
+                                                                          and best_r == 0)):  # fmt: skip
+            break  # the caller only wants a valid (or settled) schedule
         if status[EVAL_LIMIT] > 0 and evals >= status[EVAL_LIMIT]:
             break  # a budget in evaluations, not seconds: the same run every time
-    status[CUR_V], status[CUR_O], status[CUR_R], status[BEST_V], status[BEST_O] = cur_v, cur_o, cur_r, best_v, best_o
+    status[CUR_V], status[CUR_O], status[CUR_R] = cur_v, cur_o, cur_r
+    status[BEST_V], status[BEST_O], status[BEST_R] = best_v, best_o, best_r
     status[ITERATION], status[STALL], status[EVALS] = it, stall, evals
     return it
 # fmt: on
@@ -644,6 +649,7 @@ class SearchResult:
     seating: Seating
     violations: int
     objective: int  # scaled
+    repeats: int  # repeat meetings (counting met_before)
     iterations: int
     evaluations: int  # moves evaluated: the measure of work that does not depend on the machine
     seconds: float
@@ -668,8 +674,9 @@ def local_search(
     state = SearchState.from_seating(problem, start)
     v, o, repeats = _score(state.seat, state.rules)
     status = np.zeros(STATUS_SLOTS, dtype=np.int64)
-    status[[CUR_V, CUR_O, CUR_R, BEST_V, BEST_O, RESEED, STOP_WHEN_VALID]] = [v, o, repeats, v, o, 1,
-                                                                               int(stop.until_valid())]  # fmt: skip
+    until = UNTIL_VALID if stop.until_valid() else UNTIL_SETTLED if stop.until_settled() else 0
+    status[[CUR_V, CUR_O, CUR_R, BEST_V, BEST_O, BEST_R, RESEED, STOP_WHEN_VALID]] = [v, o, repeats, v, o, repeats, 1,
+                                                                                       until]  # fmt: skip
     tabu = np.zeros((*state.table_of.shape, problem.tables), dtype=np.int64)
     best_table_of = state.table_of.copy()
     tenure = max(2, min(10, problem.people // 8))
@@ -694,7 +701,8 @@ def local_search(
         if stop.met(_progress(status)):
             break
     return SearchResult(
-        Seating(best_table_of, problem.tables), int(status[BEST_V]), int(status[BEST_O]), int(status[ITERATION]),
+        Seating(best_table_of, problem.tables), int(status[BEST_V]), int(status[BEST_O]), int(status[BEST_R]),
+        int(status[ITERATION]),
         int(status[EVALS]), time.perf_counter() - started, valid_at,
     )  # fmt: skip
 
@@ -706,6 +714,7 @@ def _progress(status: np.ndarray) -> Progress:
         since_better=int(status[ITERATION] - status[LAST_BETTER]),
         violations=int(status[BEST_V]),
         objective=int(status[BEST_O]),
+        repeats=int(status[BEST_R]),
     )
 
 
@@ -725,8 +734,9 @@ def parallel_local_search(
 
     The kernel releases the GIL, so on a machine with that many cores each walk runs at full speed:
     on instances where a walk's luck decides (golfer rungs), that many chances of a valid seating in
-    the same time. The first walk is the plain search; the others only hunt for validity and stop
-    at their first valid seating, so instances valid within a second (realistic events) get the same
+    the same time. The first walk is the plain search; the others only hunt for conflicts (broken rules, and
+    repeats where they are allowed at a cost) and stop at their first seating without any, so instances
+    settled within a second (realistic events) get the same
     improving search as with one walk. Once one walk's result meets `stop` (e.g. its Target or Valid),
     all stop. With one walk this is exactly `local_search`."""
     if walks <= 1:
@@ -736,7 +746,7 @@ def parallel_local_search(
     with ThreadPoolExecutor(max_workers=walks) as pool:
         running = {
             pool.submit(
-                local_search, problem, start, shared if k == 0 else shared | Valid(), seed + k * WALK_SEED_STRIDE,
+                local_search, problem, start, shared if k == 0 else shared | Settled(), seed + k * WALK_SEED_STRIDE,
                 **options,
             )
             for k in range(walks)
@@ -746,7 +756,8 @@ def parallel_local_search(
             done, running = wait(running, timeout=0.05, return_when=FIRST_COMPLETED)
             results += [future.result() for future in done]
             # A result that meets the caller's criteria (its target, or validity) ends every walk.
-            finished = any(stop.met(Progress(violations=r.violations, objective=r.objective)) for r in results)
+            finished = any(stop.met(Progress(violations=r.violations, objective=r.objective, repeats=r.repeats))
+                           for r in results)  # fmt: skip
             if finished or stop.interrupted():
                 enough.set()
     return min(results, key=lambda r: (r.violations, -r.objective))

@@ -24,6 +24,7 @@ class Progress:
     since_better: int = 0  # iterations since the best seating last improved
     violations: int = 1  # of the best seating (0: valid)
     objective: float = -math.inf  # of the best seating, scaled
+    repeats: int = 0  # of the best seating (where repeats are allowed at a cost: not among its violations)
 
 
 class Criterion(Protocol):
@@ -100,6 +101,14 @@ class Valid:
 
 
 @dataclass(frozen=True)
+class Settled:
+    """The best seating keeps every rule and repeats no meeting: nothing is left for conflict-directed search."""
+
+    def met(self, progress: Progress) -> bool:
+        return progress.violations == 0 and progress.repeats == 0
+
+
+@dataclass(frozen=True)
 class Target:
     """A valid seating reaches `objective` (scaled): a proven bound, so nothing better exists."""
 
@@ -149,6 +158,9 @@ class Stop:
 
     def until_valid(self) -> bool:
         return bool(self.of(Valid))
+
+    def until_settled(self) -> bool:
+        return bool(self.of(Settled))
 
     def interrupted(self) -> bool:
         return any(criterion.event.is_set() for criterion in self.of(Interrupted))

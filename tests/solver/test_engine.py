@@ -64,20 +64,24 @@ def test_uneven_attendance_with_repeats_forbidden_can_be_infeasible() -> None:
     ]
 
 
-def test_cp_sat_names_the_conflicting_rule_when_counting_cannot() -> None:
-    # 9 people at 3 tables of exactly 3 for 5 rounds: everyone meets 2 new people a round, 10 in all,
-    # but only 8 others exist. Counting gives this only as a bound (4 rounds), not as an impossibility;
-    # CP-SAT proves it. The reasons are a minimal set: the table limits play no part, since 9 people at
-    # 3 tables meet at least 9 pairs a round whatever the sizes (45 over 5 rounds, of 36 pairs), so the
-    # rule against repeats alone cannot hold.
+def test_counting_shows_the_repeats_the_rounds_force() -> None:
+    # 9 people at 3 tables of exactly 3 for 5 rounds: every round seats 9 pairs, 45 in all, but only 36 pairs
+    # exist, so at least 9 meetings repeat. Counting says so before any search, with the figures.
     schedule = solve_checked(make_instance(9, rounds=5, tables={"count": 3, "capacity": 3, "min": 3}))
     assert schedule.status == "infeasible"
     assert schedule.explanation == [
-        "CP-SAT proved that these rules cannot all hold together:",
-        "no pair meets twice (rules.repeats = 'forbid')",
+        "the rounds seat at least 45 pairs together (everyone seated, each table at least its minimum), but only 36 "
+        "pairs of participants exist that have not met before: at least 9 meetings must repeat"
     ]
-    # The same reason as data, without the introducing line.
-    assert [(r.rule, r.fact, r.source) for r in schedule.reasons] == [("repeat", "conflict", "cp-sat")]
+    (reason,) = schedule.reasons
+    assert (reason.rule, reason.fact, reason.source) == ("repeat", "meetings", "precheck")
+    assert reason.counts == {"meetings": 45, "pairs": 36, "repeats": 9}
+    # With repeats allowed at a cost, those 9 are the least any schedule has: the bound knows it (36 first
+    # meetings at 1, 9 repeats at 10: 36 - 90 = -54), and a schedule with 9 repeats is proven optimal.
+    minimised = solve_checked(make_instance(9, rounds=5, tables={"count": 3, "capacity": 3, "min": 3},
+                                            rules={"repeats": "minimise"}))  # fmt: skip
+    assert (minimised.status, minimised.objective, minimised.bound) == ("optimal", -54, -54)
+    assert minimised.stats is not None and minimised.stats.repeat_meetings == 9
 
 
 def test_cp_sat_names_table_limits_when_they_matter() -> None:
