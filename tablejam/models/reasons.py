@@ -19,7 +19,10 @@ Source = Literal["precheck", "cp-sat", "search"]
 # participants), who (all participants), sector, company, and every count by name, with count_s ('' for 1,
 # else 's') and count_are ('is' for 1, else 'are') to agree with it.
 WORDS: dict[tuple[str, str], str] = {
-    (Rule.CAPACITY, "seats"): "round {round} has {attendees} attendees but only {seats} seat{seats_s} at {tables} table{tables_s}",
+    (
+        Rule.CAPACITY,
+        "seats",
+    ): "round {round} has {attendees} attendees but only {seats} seat{seats_s} at {tables} table{tables_s}",
     (Rule.CAPACITY, "hosts"): "round {round}: table '{table}' has {hosts} hosts ({who}) but capacity {capacity}",
     (Rule.CAPACITY, "conflict"): "table '{table}' seats at most {capacity} in every round",
     (Rule.MINIMUM, "seats"): "round {round} has {attendees} attendees but the table minimums add up to {minimums}",

@@ -596,6 +596,84 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
     status[BEST_V], status[BEST_O], status[BEST_R] = best_v, best_o, best_r
     status[ITERATION], status[STALL], status[EVALS] = it, stall, evals
     return it
+
+
+@njit(cache=True)
+def _relabelled_round(r, u, v, ta, tb, seat, rules, capacity, minimum, who, by):
+    """Change round r as if u (at table ta) and v (at tb) traded places, either being -1 (a hole) or absent:
+    a swap, a move, or nothing. Returns (done, violations, objective, repeats); done is False when the move
+    would take a table beyond its limits (nothing is changed then)."""
+    table_of, _, size, _, _, _, _, _ = seat
+    u_in = u >= 0 and table_of[r, u] >= 0
+    v_in = v >= 0 and table_of[r, v] >= 0
+    if u_in and v_in:
+        dv, do, drep = _delta_swap(r, u, v, seat, rules, who, by)
+        _apply(r, u, v, tb, seat, rules)
+        return True, dv, do, drep
+    if u_in or v_in:
+        p, source, target = (u, ta, tb) if u_in else (v, tb, ta)
+        if size[r, source] <= minimum[source] or size[r, target] >= capacity[target]:
+            return False, 0, 0, 0
+        dv, do, drep = _delta_move(r, p, target, seat, rules, who, by)
+        _apply(r, p, -1, target, seat, rules)
+        return True, dv, do, drep
+    return True, 0, 0, 0
+
+
+@njit(cache=True, nogil=True)
+def _relabel(seat, rules, capacity, minimum, point_table, label, pinned, best_table_of, status, iterations, seed):
+    """Trade the points of two participants (or of one and a hole) `iterations` times, keeping trades that make
+    the seating no worse: every round changes as if the two traded places, so a design's pairs still meet at
+    most once. `point_table[r, point]` is the table of the point's group in round r; pinned points (hosts')
+    never trade. Reads and updates `status` like _search; the best seating is kept in best_table_of."""
+    if status[RESEED] == 1:
+        np.random.seed(seed)
+        status[RESEED] = 0
+    rounds, points = point_table.shape
+    seats = seat[1]
+    who = np.empty(8 * (seats.shape[2] + 1), dtype=np.int64)
+    by = np.empty(8 * (seats.shape[2] + 1), dtype=np.int64)
+    undo = np.empty(rounds, dtype=np.int64)  # rounds changed by the current trade, to revert it
+    cur_v, cur_o, cur_r = status[CUR_V], status[CUR_O], status[CUR_R]
+    best_v, best_o, best_r = status[BEST_V], status[BEST_O], status[BEST_R]
+    it, evals = status[ITERATION], status[EVALS]
+    for _ in range(iterations):
+        it += 1
+        a = np.random.randint(points)
+        b = np.random.randint(points)
+        u, v = label[a], label[b]
+        if a == b or pinned[a] or pinned[b] or (u < 0 and v < 0):
+            continue
+        evals += 1
+        dv, do, drep, changed, possible = 0, 0, 0, 0, True
+        for r in range(rounds):
+            ta, tb = point_table[r, a], point_table[r, b]
+            if ta == tb:
+                continue
+            done, v1, o1, rep1 = _relabelled_round(r, u, v, ta, tb, seat, rules, capacity, minimum, who, by)
+            if not done:
+                possible = False
+                break
+            dv, do, drep = dv + v1, do + o1, drep + rep1
+            undo[changed] = r
+            changed += 1
+        if possible and (dv < 0 or (dv == 0 and do >= 0)):
+            label[a], label[b] = v, u
+            cur_v, cur_o, cur_r = cur_v + dv, cur_o + do, cur_r + drep
+            if cur_v < best_v or (cur_v == best_v and cur_o > best_o):
+                best_v, best_o, best_r = cur_v, cur_o, cur_r
+                best_table_of[:, :] = seat[0]
+                status[LAST_BETTER] = it
+            continue
+        for k in range(changed - 1, -1, -1):  # undo, last round first: the same trade again restores each
+            r = undo[k]
+            _relabelled_round(r, v, u, point_table[r, a], point_table[r, b], seat, rules, capacity, minimum, who, by)
+        if status[EVAL_LIMIT] > 0 and evals >= status[EVAL_LIMIT]:
+            break
+    status[CUR_V], status[CUR_O], status[CUR_R] = cur_v, cur_o, cur_r
+    status[BEST_V], status[BEST_O], status[BEST_R] = best_v, best_o, best_r
+    status[ITERATION], status[EVALS] = it, evals
+    return it
 # fmt: on
 
 
@@ -716,6 +794,36 @@ def _progress(status: np.ndarray) -> Progress:
         objective=int(status[BEST_O]),
         repeats=int(status[BEST_R]),
     )
+
+
+def relabel(
+    problem: Problem, start: Seating, point_tables: np.ndarray, label: np.ndarray, stop: Stop, seed: int = 0
+) -> SearchResult:
+    """Improve a seating laid over a design by trading points (see _relabel) until `stop`: the schedule keeps
+    the design's zero repeats while the rest of the objective and the rules are served.
+
+    `point_tables[r, point]` is the table of the point's group in round r, `label[point]` the participant at
+    the point (-1: none); hosts' points never trade."""
+    started = time.perf_counter()
+    state = SearchState.from_seating(problem, start)
+    v, o, repeats = _score(state.seat, state.rules)
+    status = np.zeros(STATUS_SLOTS, dtype=np.int64)
+    status[[CUR_V, CUR_O, CUR_R, BEST_V, BEST_O, BEST_R, RESEED]] = [v, o, repeats, v, o, repeats, 1]
+    label = label.astype(np.int64, copy=True)
+    pinned = np.array([p >= 0 and problem.fixed_table(p) is not None for p in label.tolist()], dtype=np.bool_)
+    best_table_of = state.table_of.copy()
+    max_evaluations = stop.max_evaluations()
+    while True:
+        chunk = status[EVALS] + 20_000
+        status[EVAL_LIMIT] = chunk if max_evaluations is None else min(chunk, max_evaluations)
+        _relabel(state.seat, state.rules, state.capacity, state.minimum, point_tables.astype(np.int64), label,
+                 pinned, best_table_of, status, 5 * 20_000, seed)  # fmt: skip
+        if stop.met(_progress(status)):
+            break
+    return SearchResult(
+        Seating(best_table_of, problem.tables), int(status[BEST_V]), int(status[BEST_O]), int(status[BEST_R]),
+        int(status[ITERATION]), int(status[EVALS]), time.perf_counter() - started, None,
+    )  # fmt: skip
 
 
 # Seeds of the walks run side by side are this far apart, so that no two walks of nearby seeds coincide.

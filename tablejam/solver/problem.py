@@ -111,5 +111,14 @@ class Problem:
     def attends(self, p: int, r: int) -> bool:
         return bool(self.allowed[p][r])
 
+    def fixed_table(self, p: int) -> int | None:
+        """The one table p may use in every round p attends (a host's), None if p may move."""
+        tables = {self.allowed[p][r] for r in range(self.rounds) if self.allowed[p][r]}
+        if len(tables) == 1:
+            (only,) = tables
+            if len(only) == 1 and self.tables > 1:
+                return only[0]
+        return None
+
     def attendees(self, r: int) -> list[int]:
         return [p for p in range(self.people) if self.allowed[p][r]]

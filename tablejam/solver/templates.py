@@ -1,0 +1,175 @@
+"""Designs as templates for real events: seat people on the points of a zero-repeat design.
+
+A design (solver/designs) is rounds of groups of points in which no two points meet twice. An event fits
+one when its tables can take the design's groups round by round: a group of p points at each table,
+the points nobody takes (holes, and people absent that round) leaving seats empty, every table within
+its minimum and capacity. Which person takes which point is free: relabelling never makes two people
+meet twice, so it can serve the rest of the objective and rules. Hosts take points that never meet one
+another (each group with a host's point goes to that host's table); the others start at random points
+and trade points by a local search that scores the event as the engine does (`relabel` in
+local_search.py). The result is an ordinary seating, handed on to the usual local search and CP-SAT.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from tablejam.solver.designs import Design, golfer_design
+from tablejam.solver.problem import Problem
+from tablejam.solver.seating import Seating
+
+HOLE = -1
+# A group that no table can take (its count outside every table's limits) costs this in the assignment.
+UNFIT = 10**6
+
+
+@dataclass(frozen=True)
+class Template:
+    """A design laid over an event: who takes which point, and which table each group goes to in each round."""
+
+    design: Design
+    label: np.ndarray  # [points] the participant at each point, HOLE for none
+    table_of_group: np.ndarray  # [rounds, groups] the table each group takes in each round
+
+    def seating(self, problem: Problem) -> Seating:
+        seating = Seating.empty(problem.rounds, problem.people, problem.tables)
+        for r, groups in enumerate(self.design.rounds):
+            for k, group in enumerate(groups):
+                for point in group:
+                    p = int(self.label[point])
+                    if p != HOLE and problem.attends(p, r):
+                        seating.table_of[r, p] = self.table_of_group[r, k]
+        return seating
+
+    def point_tables(self) -> np.ndarray:
+        """[rounds, points] the table of each point's group in each round."""
+        rounds, points = len(self.design.rounds), len(self.label)
+        tables = np.zeros((rounds, points), dtype=np.int32)
+        for r, groups in enumerate(self.design.rounds):
+            for k, group in enumerate(groups):
+                tables[r, list(group)] = self.table_of_group[r, k]
+        return tables
+
+
+def design_template(problem: Problem, seed: int = 0, deadline: float | None = None) -> Template | None:
+    """A template for the event from the first design that fits it (None if none does).
+
+    The design has one group per table and as many rounds as the event; its group size is the largest
+    capacity, or less while the points still seat everyone (fuller tables meet more people). Designs that
+    need a search are looked for until `deadline` (a time.perf_counter() value)."""
+    tables = problem.tables
+    largest = max(problem.capacity)
+    attending = [p for p in range(problem.people) if any(problem.allowed[p])]
+    if problem.rounds < 2 or largest < 2:
+        return None  # one round, or tables of one: nothing for a design to spread
+    smallest = max(2, -(-len(attending) // tables))
+    for size in range(largest, smallest - 1, -1):
+        design = golfer_design(tables, size, problem.rounds, deadline)
+        if design is None:
+            continue
+        template = _laid_over(problem, design, attending, random.Random(seed))
+        if template is not None:
+            return template
+    return None
+
+
+def _laid_over(problem: Problem, design: Design, attending: list[int], rng: random.Random) -> Template | None:
+    """The design with hosts on points that never meet, the others at random points where the rounds' table
+    limits allow, and each round's groups assigned to tables; None where the limits or hosts cannot be met."""
+    points = design.groups * design.size
+    group_of = np.zeros((len(design.rounds), points), dtype=np.int32)
+    for r, groups in enumerate(design.rounds):
+        for k, group in enumerate(groups):
+            group_of[r, list(group)] = k
+    label = np.full(points, HOLE, dtype=np.int32)
+    hosts = [p for p in attending if problem.fixed_table(p) is not None]
+    if not _place_hosts(problem, design, group_of, hosts, label):
+        return None
+    others = [p for p in attending if p not in set(hosts)]
+    # Those absent most often first: their empty seats are the hardest to spread over the groups.
+    others.sort(key=lambda p: (-sum(not problem.attends(p, r) for r in range(problem.rounds)), rng.random()))
+    free = [point for point in range(points) if label[point] == HOLE]
+    rng.shuffle(free)
+    for p in others:
+        point = _roomiest_point(problem, design, group_of, label, free, p)
+        if point is None:
+            return None
+        label[point] = p
+        free.remove(point)
+    table_of_group = np.zeros((len(design.rounds), design.groups), dtype=np.int32)
+    for r in range(len(design.rounds)):
+        assigned = _tables_for_groups(problem, design, group_of, label, r)
+        if assigned is None:
+            return None
+        table_of_group[r] = assigned
+    return Template(design, label, table_of_group)
+
+
+def _place_hosts(problem: Problem, design: Design, group_of: np.ndarray, hosts: list[int], label: np.ndarray) -> bool:
+    """Hosts on points that never share a group with a host of another table (so each group holds the hosts
+    of at most one table); hosts of one table on points of one group in every round they meet, which a
+    design allows once at most (the prechecks refuse more when repeats are forbidden)."""
+    chosen: list[tuple[int, int]] = []  # (point, table)
+    for p in hosts:
+        table = problem.fixed_table(p)
+        candidates = [point for point in range(len(label)) if label[point] == HOLE]
+        for point in candidates:
+            clash = any(
+                (group_of[:, point] == group_of[:, other]).any()
+                for other, other_table in chosen
+                if other_table != table
+            )
+            if not clash:
+                label[point] = p
+                chosen.append((point, table))  # type: ignore[arg-type]
+                break
+        else:
+            return False
+    return True
+
+
+def _present(problem: Problem, label: np.ndarray, group: tuple[int, ...], r: int) -> int:
+    return sum(1 for point in group if label[point] != HOLE and problem.attends(int(label[point]), r))
+
+
+def _roomiest_point(
+    problem: Problem, design: Design, group_of: np.ndarray, label: np.ndarray, free: list[int], p: int
+) -> int | None:
+    """A free point for p whose groups stay within the largest capacity in every round p attends (the first such
+    point in `free`, which is shuffled); None if there is none."""
+    largest = max(problem.capacity)
+    for point in free:
+        fits = all(
+            _present(problem, label, design.rounds[r][group_of[r, point]], r) < largest
+            for r in range(len(design.rounds))
+            if problem.attends(p, r)
+        )
+        if fits:
+            return point
+    return None
+
+
+def _tables_for_groups(
+    problem: Problem, design: Design, group_of: np.ndarray, label: np.ndarray, r: int
+) -> np.ndarray | None:
+    """Round r's groups to tables: a group with a host's point to that host's table, the others where their
+    count of people fits the table's limits (an exact assignment); None if no assignment keeps every limit."""
+    groups = design.rounds[r]
+    cost = np.zeros((len(groups), problem.tables), dtype=np.int64)
+    for k, group in enumerate(groups):
+        present = _present(problem, label, group, r)
+        hosted = {problem.allowed[int(label[point])][r][0] for point in group if label[point] != HOLE
+                  and len(problem.allowed[int(label[point])][r]) == 1}  # fmt: skip
+        for t in range(problem.tables):
+            fits = problem.minimum[t] <= present <= problem.capacity[t] and hosted <= {t}
+            cost[k, t] = 0 if fits else UNFIT
+    rows, columns = linear_sum_assignment(cost)
+    if cost[rows, columns].sum() >= UNFIT:
+        return None
+    assigned = np.zeros(len(groups), dtype=np.int32)
+    assigned[rows] = columns
+    return assigned
