@@ -1,0 +1,1 @@
+"""Zero-repeat golfer schedules from classical combinatorial designs."""
