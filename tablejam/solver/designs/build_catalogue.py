@@ -20,10 +20,16 @@ from pathlib import Path
 
 from tablejam.solver.designs import catalogue, cyclic
 from tablejam.solver.designs.design import design_violations
-from tablejam.solver.designs.golfer import FORMULAS, counting_bound
+from tablejam.solver.designs.golfer import FORMULAS, counting_bound, most_rounds
 
 # Proven maxima below the counting bound (OEIS A107431): searching above them only burns time.
 KNOWN_MAXIMUM = {(3, 3): 4, (4, 3): 4, (5, 4): 5, (6, 5): 6, (6, 6): 3}
+
+# Best known rounds for 3 <= p <= g, g*p <= 40, where they differ from the counting bound or need a source:
+# OEIS A107431 (to 7-4), ANCHORS.md, KTS(v) for v = 3 mod 6 (Ray-Chaudhuri & Wilson 1971), NKTS(v) for
+# v = 0 mod 6, v >= 18 (Kotzig & Rosa 1974; Baker & Wilson 1977), 8-4-10 (Aguado 2004), 9-4-11 (4-RGDD 3^12).
+# 7-5 is 7 or 8 (A107431's comment); for 8-5 we found no published value (None).
+BEST_KNOWN: dict[tuple[int, int], int | None] = {**KNOWN_MAXIMUM, (7, 5): 7, (8, 5): None}
 
 
 def formula_rounds(groups: int, size: int) -> int:
@@ -53,13 +59,36 @@ def improve(groups: int, size: int, start: catalogue.Entry | None, seconds: floa
     return best
 
 
+def coverage(most_points: int = 40) -> str:
+    """A table of g-p (2 <= p <= g, g*p <= most_points): rounds delivered instantly against the bounds."""
+    lines = [
+        "| g-p | points | counting bound | best known | most_rounds | gap to best known | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for size in range(2, most_points):
+        for groups in range(size, most_points // size + 1):
+            bound = counting_bound(groups, size)
+            best = BEST_KNOWN.get((groups, size), bound)
+            have = most_rounds(groups, size)
+            stored = catalogue.entry(groups, size)
+            source = "catalogue" if stored is not None and stored.rounds >= have else "formula"
+            gap = "?" if best is None else str(best - have)
+            best_text = "?" if best is None else str(best)
+            lines.append(f"| {groups}-{size} | {groups * size} | {bound} | {best_text} | {have} | {gap} | {source} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="time budget for each one-more-round step")
     parser.add_argument("--max-points", type=int, default=64)
     parser.add_argument("--keep", action="store_true", help="start from the stored entries instead of from scratch")
     parser.add_argument("--only", nargs="*", default=None, help="g-p cases to search, e.g. 8-4")
+    parser.add_argument("--table", action="store_true", help="print what is reached for g*p <= 40, search nothing")
     args = parser.parse_args(argv)
+    if args.table:
+        print(coverage())
+        return
 
     path = Path(__file__).with_name(catalogue.FILE)
     stored = catalogue.parse(path.read_text(encoding="utf-8")) if path.is_file() else {}

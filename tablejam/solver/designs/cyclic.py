@@ -6,13 +6,14 @@ every shift leaves alone. The group Z_n acts on pairs, and every pair lies in ex
   (mod n) the orbit has only n/2 pairs, and shifting a group that holds one of them repeats it, so
   such pairs are forbidden;
 - a mixed difference between two levels: {(l, x), (l', x + d)} for l < l';
-- a fixed point and a level: {inf_i, (l, x)}.
-Two fixed points are never in a group, since no shift separates them. If a base round uses each orbit
-at most once, its n shifts meet every pair at most once; k base rounds whose orbits are all distinct
-give k*n rounds. This is the method of differences (Bose, 1939, "On the construction of balanced
-incomplete block designs"), in its resolvable, "1-rotational" and group-divisible forms (Handbook of
-Combinatorial Designs, 2nd ed., 2007). Nearly Kirkman triple systems NKTS(v) and the 4-RGDDs of types
-2^16 and 3^u behind 8-4-10, 6-4-7 and 9-4-11 have such forms, which the search below finds.
+- a fixed point and a level: {inf_i, (l, x)};
+- a short cycle (m points turned by s mod m, m | n) and a level: m orbits, one per class mod m.
+Two fixed points are never in a group, since no shift separates them (nor two points of one short
+cycle). If a base round uses each orbit at most once, its n shifts meet every pair at most once; k base
+rounds whose orbits are all distinct give k*n rounds. This is the method of differences (Bose, 1939,
+"On the construction of balanced incomplete block designs") in its resolvable and "1-rotational" forms
+(Handbook of Combinatorial Designs, 2nd ed., 2007): nearly Kirkman triple systems NKTS(v) on
+Z_(v/2-1) x 2 + 2 and the 4-RGDDs of type 3^u behind 6-4-7 and 9-4-11 on Z_n x 3 + 3 are found this way.
 
 A base round is one partition into groups, so CP-SAT finds one fast where it exists. The catalogue
 (catalogue.py) stores what this search found offline; at run time it only runs for sizes not stored.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from math import comb
 
 from ortools.sat.python import cp_model
@@ -34,60 +36,90 @@ BaseRound = tuple[tuple[int, ...], ...]
 
 @dataclass(frozen=True)
 class Shape:
-    """Z_modulus x levels plus fixed points, with base_rounds base rounds each developed into modulus rounds."""
+    """Z_modulus x levels, fixed points and short cycles; base_rounds base rounds each developed into modulus rounds.
+
+    A short cycle of length m (m divides the modulus, 1 < m < modulus) is m points that a shift by s
+    turns by s mod m; like fixed points they let a point count that is no multiple of the modulus use
+    the group (8-4-10 on Z_10 x 3 plus one 2-cycle). Points: the levels first (level*modulus + x), then
+    the fixed points, then each cycle in turn.
+    """
 
     modulus: int
     levels: int
     fixed: int
     base_rounds: int = 1
+    cycles: tuple[int, ...] = ()
 
     @property
     def points(self) -> int:
-        return self.modulus * self.levels + self.fixed
+        return self.modulus * self.levels + self.fixed + sum(self.cycles)
 
     @property
     def rounds(self) -> int:
         return self.modulus * self.base_rounds
 
+    @property
+    def first_fixed(self) -> int:
+        return self.modulus * self.levels
+
     def describe(self) -> str:
         fixed = f" + {self.fixed} fixed" if self.fixed else ""
+        cycles = "".join(f" + a {m}-cycle" for m in self.cycles)
         bases = f", {self.base_rounds} base rounds" if self.base_rounds > 1 else ""
-        return f"Z_{self.modulus} x {self.levels}{fixed}{bases}"
+        return f"Z_{self.modulus} x {self.levels}{fixed}{cycles}{bases}"
 
     def shift(self, point: int, s: int) -> int:
-        """The point moved by +s: (level, x) -> (level, x + s); fixed points stay."""
+        """The point moved by +s: (level, x) -> (level, x + s); fixed points stay; a cycle turns by s mod m."""
         n = self.modulus
-        if point >= n * self.levels:
+        if point < self.first_fixed:
+            return point - point % n + (point % n + s) % n
+        start = self.first_fixed + self.fixed
+        if point < start:
             return point
-        return point - point % n + (point % n + s) % n
+        for m in self.cycles:
+            if point < start + m:
+                return start + (point - start + s) % m
+            start += m
+        raise ValueError(f"point {point} is not in {self.describe()}")
 
-    def orbit(self, a: int, b: int) -> tuple[int, ...] | None:
-        """The orbit of the pair {a, b} under Z_n, as a key; None for a pair no base round may hold."""
-        n, cut = self.modulus, self.modulus * self.levels
-        if a > b:
-            a, b = b, a
-        if a >= cut:
-            return None  # two fixed points
-        if b >= cut:
-            return (2, b - cut, a // n)
-        la, lb, d = a // n, b // n, (b % n - a % n) % n
-        if la != lb:
-            return (1, la, lb, d)
-        if (2 * d) % n == 0:
-            return None
-        return (0, la, min(d, n - d))
+    def orbit(self, a: int, b: int) -> tuple[int, int] | None:
+        """The orbit of the pair {a, b} under Z_n, named by its smallest pair; None for a pair no base round may hold.
+
+        A pair whose orbit has fewer than n pairs (two fixed points, a pure difference d with 2d = 0,
+        two points of one short cycle) is fixed by some shift, so a group holding it would repeat it.
+        """
+        return _orbits(self).get((min(a, b), max(a, b)))
 
     def orbit_count(self) -> int:
-        """How many orbits a base round may use: pure, mixed and fixed-to-level."""
-        return self.levels * ((self.modulus - 1) // 2) + comb(self.levels, 2) * self.modulus + self.fixed * self.levels
+        """How many orbits a base round may use."""
+        return len(set(_orbits(self).values()))
+
+
+@cache
+def _orbits(shape: Shape) -> dict[tuple[int, int], tuple[int, int]]:
+    """Every pair with an orbit of full length n, mapped to that orbit's smallest pair."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for a in range(shape.points):
+        for b in range(a + 1, shape.points):
+            if (a, b) in out:
+                continue
+            orbit = set()
+            for s in range(shape.modulus):
+                x, y = shape.shift(a, s), shape.shift(b, s)
+                orbit.add((min(x, y), max(x, y)))
+            if len(orbit) == shape.modulus:
+                key = min(orbit)
+                for pair in orbit:
+                    out[pair] = key
+    return out
 
 
 def fits(shape: Shape, groups: int, size: int) -> bool:
     """Necessary conditions for base rounds of this shape to exist for g-p."""
     if shape.points != groups * size or shape.modulus < 1 or shape.levels < 1:
         return False
-    if shape.fixed > groups:
-        return False  # two fixed points in one group would meet every round
+    if shape.fixed > groups or any(m > groups for m in shape.cycles):
+        return False  # two fixed points (or two points of one short cycle) in a group would meet again
     if shape.fixed and shape.base_rounds * (size - 1) > shape.levels:
         return False  # a fixed point meets each level's orbit once, so its partners sit on distinct levels
     return shape.base_rounds * groups * comb(size, 2) <= shape.orbit_count()
@@ -106,12 +138,15 @@ def candidate_shapes(groups: int, size: int, rounds: int, most_base_rounds: int 
         for n in range(max(low, 2), v + 1):
             if k * n - rounds > max(3, rounds // 2):
                 break
-            for fixed in range(0, groups + 1):
-                if (v - fixed) % n == 0 and v > fixed:
-                    shape = Shape(n, (v - fixed) // n, fixed, k)
-                    if fits(shape, groups, size):
-                        shapes.append(shape)
-    shapes.sort(key=lambda s: (s.base_rounds, s.rounds - rounds, s.fixed))
+            cycle_lengths = [()] + [(m,) for m in range(2, n) if n % m == 0]
+            for cycles in cycle_lengths:
+                for fixed in range(0, groups + 1):
+                    rest = v - fixed - sum(cycles)
+                    if rest > 0 and rest % n == 0:
+                        shape = Shape(n, rest // n, fixed, k, cycles)
+                        if fits(shape, groups, size):
+                            shapes.append(shape)
+    shapes.sort(key=lambda s: (s.base_rounds, s.rounds - rounds, len(s.cycles), s.fixed))
     return shapes
 
 
@@ -128,11 +163,13 @@ def search(
         return None
     model = cp_model.CpModel()
     points = range(shape.points)
-    cut = shape.modulus * shape.levels
+    cut = shape.first_fixed
+    free = [a for a in points if not cut <= a < cut + shape.fixed]
     k_range = range(shape.base_rounds)
     # x[k][a][t]: point a is in group t of base round k.
     x = [[[model.new_bool_var(f"x[{k},{a},{t}]") for t in range(groups)] for a in points] for k in k_range]
-    orbit_members: dict[tuple[int, ...], list[cp_model.IntVar]] = {}
+    orbit_members: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    together: dict[tuple[int, int, int], cp_model.IntVar] = {}
     for k in k_range:
         for a in points:
             model.add_exactly_one(x[k][a])
@@ -142,13 +179,13 @@ def search(
         # other groups are ordered by their smallest point (each member of group t has a smaller point in t - 1).
         for i in range(shape.fixed):
             model.add(x[k][cut + i][i] == 1)
-        for a in range(cut):
+        for i, a in enumerate(free):
             for t in range(shape.fixed, groups):
                 h = t - shape.fixed
-                if h > a:
+                if h > i:
                     model.add(x[k][a][t] == 0)
                 elif h >= 1:
-                    model.add_bool_or([x[k][a][t].Not(), *(x[k][b][t - 1] for b in range(a))])
+                    model.add_bool_or([x[k][a][t].Not(), *(x[k][b][t - 1] for b in free[:i])])
         for a in points:
             for b in range(a + 1, shape.points):
                 key = shape.orbit(a, b)
@@ -162,15 +199,26 @@ def search(
                     model.add_bool_or([x[k][a][t].Not(), x[k][b][t].Not(), y])
                     model.add_bool_or([y.Not(), x[k][a][t].Not(), x[k][b][t]])
                 orbit_members.setdefault(key, []).append(y)
-        if shape.fixed and k == 0:
-            # Shifting one level by a constant (x -> x + c on that level alone) maps orbits to orbits, and
-            # fixed point 0's partners lie on distinct levels: so they may all be assumed to be (l, 0).
-            for a in range(cut):
-                if a % shape.modulus:
-                    model.add(x[k][a][0] == 0)
-        elif shape.fixed:
-            # Shifting a later base round as a whole changes none of its orbits: fixed point 0 meets some (l, 0).
-            model.add_bool_or([x[k][level * shape.modulus][0] for level in range(shape.levels)])
+                together[(k, a, b)] = y
+        if shape.fixed:
+            # Shifting one level alone (x -> x + c on it) and permuting the levels both commute with the
+            # shifts, so they map orbits to orbits. Fixed point 0 meets each level once in all, so its
+            # partners in base round k lie on p - 1 levels it has not met before: WLOG the next p - 1
+            # levels, each at x = 0 (those levels' shifts and order are still free).
+            partners = [(k * (size - 1) + i) * shape.modulus for i in range(size - 1)]
+            for a in points:
+                if a != cut:
+                    model.add(x[k][a][0] == (1 if a in partners else 0))
+        elif shape.cycles and k == 0:
+            # The same moves with the first cycle point c: the levels where c has partners come first,
+            # and on each of them some partner is (l, 0).
+            c, n = cut, shape.modulus
+            for level in range(shape.levels):
+                first = together[(k, level * n, c)]
+                for a in range(level * n + 1, (level + 1) * n):
+                    model.add_implication(together[(k, a, c)], first)
+                if level:
+                    model.add_implication(first, together[(k, (level - 1) * n, c)])
     # With as many orbits as pairs to place (8-4-10 and every resolvable design), each orbit is used exactly once.
     tight = shape.base_rounds * groups * comb(size, 2) == len(orbit_members)
     for members in orbit_members.values():

@@ -73,8 +73,9 @@ def most_rounds(groups: int, size: int) -> int:
 
 
 @cache
-def _formula_design(index: int, groups: int, size: int) -> Design:
-    return FORMULAS[index][1](groups, size)
+def _built(build: Callable[[int, int], Design], groups: int, size: int) -> Design:
+    """A formula's full design, built once per process."""
+    return build(groups, size)
 
 
 def _checked(design: Design, groups: int, size: int, rounds: int) -> Design | None:
@@ -105,9 +106,9 @@ def golfer_design(groups: int, size: int, rounds: int, deadline: float | None = 
         return None
     if rounds == 1:
         return as_design([[range(k * size, (k + 1) * size) for k in range(groups)]], "a single round")
-    for index, (rounds_for, _) in enumerate(FORMULAS):
+    for rounds_for, build in FORMULAS:
         if rounds_for(groups, size) >= rounds:
-            design = _checked(_formula_design(index, groups, size), groups, size, rounds)
+            design = _checked(_built(build, groups, size), groups, size, rounds)
             if design is not None:
                 return design
     stored = catalogue.entry(groups, size)
