@@ -28,7 +28,7 @@ class Entry:
     groups: int
     size: int
     shape: cyclic.Shape
-    bases: tuple[cyclic.BaseRound, ...]
+    bases: tuple[cyclic.BaseRound, ...]  # the base rounds, then one single-group entry per invariant round
     seconds: float  # how long the offline search took to find them
 
     @property
@@ -45,6 +45,8 @@ class Entry:
             "modulus": self.shape.modulus,
             "levels": self.shape.levels,
             "fixed": self.shape.fixed,
+            "cycles": list(self.shape.cycles),
+            "invariant": self.shape.invariant,
             "seconds": round(self.seconds, 3),
             "base_rounds": [[list(group) for group in base] for base in self.bases],
         }
@@ -52,7 +54,9 @@ class Entry:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Entry:
         bases = tuple(tuple(tuple(group) for group in base) for base in data["base_rounds"])
-        shape = cyclic.Shape(data["modulus"], data["levels"], data["fixed"], len(bases))
+        invariant = data.get("invariant", 0)
+        cycles = tuple(data.get("cycles", ()))
+        shape = cyclic.Shape(data["modulus"], data["levels"], data["fixed"], len(bases) - invariant, cycles, invariant)
         return cls(data["groups"], data["size"], shape, bases, data["seconds"])
 
 

@@ -49,6 +49,7 @@ class Shape:
     fixed: int
     base_rounds: int = 1
     cycles: tuple[int, ...] = ()
+    invariant: int = 0  # rounds made of one group and its n shifts (levels = size, no fixed points or cycles)
 
     @property
     def points(self) -> int:
@@ -56,7 +57,7 @@ class Shape:
 
     @property
     def rounds(self) -> int:
-        return self.modulus * self.base_rounds
+        return self.modulus * self.base_rounds + self.invariant
 
     @property
     def first_fixed(self) -> int:
@@ -66,7 +67,8 @@ class Shape:
         fixed = f" + {self.fixed} fixed" if self.fixed else ""
         cycles = "".join(f" + a {m}-cycle" for m in self.cycles)
         bases = f", {self.base_rounds} base rounds" if self.base_rounds > 1 else ""
-        return f"Z_{self.modulus} x {self.levels}{fixed}{cycles}{bases}"
+        invariant = f" + {self.invariant} invariant rounds" if self.invariant else ""
+        return f"Z_{self.modulus} x {self.levels}{fixed}{cycles}{bases}{invariant}"
 
     def shift(self, point: int, s: int) -> int:
         """The point moved by +s: (level, x) -> (level, x + s); fixed points stay; a cycle turns by s mod m."""
@@ -122,14 +124,17 @@ def fits(shape: Shape, groups: int, size: int) -> bool:
         return False  # two fixed points (or two points of one short cycle) in a group would meet again
     if shape.fixed and shape.base_rounds * (size - 1) > shape.levels:
         return False  # a fixed point meets each level's orbit once, so its partners sit on distinct levels
-    return shape.base_rounds * groups * comb(size, 2) <= shape.orbit_count()
+    if shape.invariant and (shape.fixed or shape.cycles or shape.levels != size):
+        return False  # an invariant round is one transversal group shifted n times
+    pairs = (shape.base_rounds * groups + shape.invariant) * comb(size, 2)
+    return pairs <= shape.orbit_count()
 
 
 def candidate_shapes(groups: int, size: int, rounds: int, most_base_rounds: int = 2) -> list[Shape]:
     """Shapes that could give `rounds` rounds for g-p, most promising first.
 
     One base round before two (a smaller model), then the fewest surplus rounds (each surplus round
-    needs orbits of its own), then the fewest fixed points.
+    needs orbits of its own), invariant rounds last, then the fewest short cycles and fixed points.
     """
     v = groups * size
     shapes = []
@@ -146,13 +151,31 @@ def candidate_shapes(groups: int, size: int, rounds: int, most_base_rounds: int 
                         shape = Shape(n, rest // n, fixed, k, cycles)
                         if fits(shape, groups, size):
                             shapes.append(shape)
-    shapes.sort(key=lambda s: (s.base_rounds, s.rounds - rounds, len(s.cycles), s.fixed))
+        # One transversal group and its shifts make a round of their own when levels = size: the
+        # 1-rotational-free "k base rounds + invariant rounds" form of KTS(21) on Z_7 x 3.
+        invariant = rounds - k * groups
+        if invariant >= 1:
+            shape = Shape(groups, size, 0, k, (), invariant)
+            if fits(shape, groups, size):
+                shapes.append(shape)
+    shapes.sort(key=lambda s: (s.base_rounds, s.rounds - rounds, s.invariant > 0, len(s.cycles), s.fixed))
     return shapes
 
 
 def develop(shape: Shape, bases: Sequence[Sequence[Sequence[int]]]) -> list[list[list[int]]]:
-    """Every base round shifted by 0..n-1: shape.rounds rounds."""
-    return [[[shape.shift(a, s) for a in group] for group in base] for base in bases for s in range(shape.modulus)]
+    """shape.rounds rounds: each base round shifted by 0..n-1, then one round per invariant group.
+
+    `bases` holds the base_rounds base rounds, then one single-group entry per invariant round.
+    """
+    if len(bases) != shape.base_rounds + shape.invariant:
+        raise ValueError(f"{shape.describe()} needs {shape.base_rounds + shape.invariant} bases, not {len(bases)}")
+    n = shape.modulus
+    rounds = [
+        [[shape.shift(a, s) for a in group] for group in base] for base in bases[: shape.base_rounds] for s in range(n)
+    ]
+    for (group,) in bases[shape.base_rounds :]:
+        rounds.append([[shape.shift(a, s) for a in group] for s in range(n)])
+    return rounds
 
 
 def search(
@@ -219,8 +242,9 @@ def search(
                     model.add_implication(together[(k, a, c)], first)
                 if level:
                     model.add_implication(first, together[(k, (level - 1) * n, c)])
+    transversals = _invariant_rounds(model, shape, orbit_members)
     # With as many orbits as pairs to place (8-4-10 and every resolvable design), each orbit is used exactly once.
-    tight = shape.base_rounds * groups * comb(size, 2) == len(orbit_members)
+    tight = (shape.base_rounds * groups + shape.invariant) * comb(size, 2) == len(orbit_members)
     for members in orbit_members.values():
         if tight:
             model.add_exactly_one(members)
@@ -237,7 +261,48 @@ def search(
     for k in k_range:
         base = [tuple(a for a in points if solver.boolean_value(x[k][a][t])) for t in range(groups)]
         bases.append(tuple(base))
+    for u in transversals:
+        group = tuple(
+            level * shape.modulus + next(x for x, v in enumerate(u[level]) if solver.boolean_value(v))
+            for level in range(shape.levels)
+        )
+        bases.append((group,))
     return bases
+
+
+def _invariant_rounds(
+    model: cp_model.CpModel, shape: Shape, orbit_members: dict[tuple[int, int], list[cp_model.IntVar]]
+) -> list[list[list[cp_model.IntVar]]]:
+    """Variables for the invariant rounds; their mixed orbits join orbit_members. Returns u[j][level][x].
+
+    Invariant round j is the group {(l, x_l)} and its n shifts; u[j][l][x] says x_l = x. Shifting the
+    whole round changes nothing, so x_0 = 0; shifting levels one by one (free here: no fixed points)
+    makes round 0 the diagonal x_l = 0; the rest are ordered by x_1, all distinct as orbit (0, 1, x_1)
+    is used once.
+    """
+    n, levels = shape.modulus, shape.levels
+    rounds = []
+    for j in range(shape.invariant):
+        u = [[model.new_bool_var(f"u[{j},{level},{x}]") for x in range(n)] for level in range(levels)]
+        for level in range(levels):
+            model.add_exactly_one(u[level])
+            if level == 0 or j == 0:
+                model.add(u[level][0] == 1)
+        for la in range(levels):
+            for lb in range(la + 1, levels):
+                for d in range(n):
+                    # w: the round uses the mixed orbit (la, lb, d), i.e. x_lb - x_la = d.
+                    w = model.new_bool_var(f"w[{j},{la},{lb},{d}]")
+                    for x in range(n):
+                        model.add_bool_or([u[la][x].Not(), u[lb][(x + d) % n].Not(), w])
+                        model.add_bool_or([w.Not(), u[la][x].Not(), u[lb][(x + d) % n]])
+                    key = shape.orbit(la * n, lb * n + d)  # pairs across levels always have full orbits
+                    orbit_members.setdefault(key, []).append(w)  # type: ignore[index]
+        rounds.append(u)
+    for j in range(1, shape.invariant - 1):
+        first = sum(x * v for x, v in enumerate(rounds[j][1]))
+        model.add(first < sum(x * v for x, v in enumerate(rounds[j + 1][1])))
+    return rounds
 
 
 def name(shape: Shape) -> str:

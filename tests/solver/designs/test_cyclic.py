@@ -66,6 +66,16 @@ def test_the_search_refinds_known_designs_from_scratch(groups: int, size: int, r
     assert design_violations(design.rounds, groups, size, rounds) == []
 
 
+def test_invariant_rounds_give_kts21_on_z7_x_3() -> None:
+    # 7 developed rounds and 3 rounds that are one transversal group and its 7 shifts: KTS(21), 10 rounds.
+    shape = cyclic.Shape(7, 3, 0, 1, (), 3)
+    bases = cyclic.search(7, 3, shape, 10)
+    assert bases is not None and len(bases) == 4 and all(len(b) == 1 for b in bases[1:])
+    assert design_violations(cyclic.develop(shape, bases), 7, 3, 10) == []
+    with pytest.raises(ValueError, match="needs 4 bases"):
+        cyclic.develop(shape, bases[:3])
+
+
 def test_the_search_gives_up_at_the_deadline() -> None:
     assert cyclic.find(6, 4, 7, time.perf_counter() - 1) is None
     assert cyclic.search(6, 4, cyclic.Shape(7, 3, 3), 0) is None
