@@ -15,6 +15,11 @@ rounds whose orbits are all distinct give k*n rounds. This is the method of diff
 (Handbook of Combinatorial Designs, 2nd ed., 2007): nearly Kirkman triple systems NKTS(v) on
 Z_(v/2-1) x 2 + 2 and the 4-RGDDs of type 3^u behind 6-4-7 and 9-4-11 on Z_n x 3 + 3 are found this way.
 
+Not every design has such a form. For 8-4-10 (a 4-RGDD of type 2^16) CP-SAT proved that neither
+Z_10 x 3 + 2 fixed points (17 s) nor Z_10 x 3 + a 2-cycle (59 s) has base rounds, and found none in
+Z_8 x 4 + 2 invariant rounds (600 s) or Z_5 x 6 + 2 fixed with 2 base rounds (500 s), so 8-4 stops at the
+9 rounds of the transversal design.
+
 A base round is one partition into groups, so CP-SAT finds one fast where it exists. The catalogue
 (catalogue.py) stores what this search found offline; at run time it only runs for sizes not stored.
 """
@@ -305,14 +310,23 @@ def _invariant_rounds(
     return rounds
 
 
-def name(shape: Shape) -> str:
-    """How a design from this shape is named."""
-    return f"cyclic base rounds on {shape.describe()} (method of differences, Bose 1939), found by CP-SAT"
+def name(shape: Shape, size: int) -> str:
+    """How a design from this shape is named, with the classical name when it is one."""
+    how = f"cyclic base rounds on {shape.describe()} (method of differences, Bose 1939), found by CP-SAT"
+    v = shape.points
+    if size == 3 and v % 6 == 3 and shape.rounds == (v - 1) // 2:
+        return f"Kirkman triple system KTS({v}): {how}"
+    if size == 3 and v % 6 == 0 and shape.rounds == v // 2 - 1:
+        return f"nearly Kirkman triple system NKTS({v}): {how}"
+    if size > 2 and (v - 1) % (size - 1) == 0 and shape.rounds == (v - 1) // (size - 1):
+        return f"resolvable BIBD({v}, {size}, 1): {how}"
+    return how
 
 
 def design_from(shape: Shape, bases: Sequence[Sequence[Sequence[int]]]) -> Design:
     """The developed design, all shape.rounds rounds."""
-    return as_design(develop(shape, bases), name(shape))
+    size = len(bases[0][0]) if bases and bases[0] else 0
+    return as_design(develop(shape, bases), name(shape, size))
 
 
 def find(groups: int, size: int, rounds: int, deadline: float) -> tuple[Shape, list[BaseRound]] | None:
