@@ -15,10 +15,15 @@ rounds whose orbits are all distinct give k*n rounds. This is the method of diff
 (Handbook of Combinatorial Designs, 2nd ed., 2007): nearly Kirkman triple systems NKTS(v) on
 Z_(v/2-1) x 2 + 2 and the 4-RGDDs of type 3^u behind 6-4-7 and 9-4-11 on Z_n x 3 + 3 are found this way.
 
+When there are exactly `size` levels and no fixed points, a round may also be *invariant*: one group
+with a point on every level, and its n shifts. It uses one mixed orbit per pair of levels. k base rounds
+plus j invariant rounds give k*n + j rounds; that is the shape of Ray-Chaudhuri & Wilson's KTS(3q)
+(see kirkman.py), and it gives KTS(33) on Z_11 x 3 + 5 and KTS(45) on Z_15 x 3 + 7 here.
+
 Not every design has such a form. For 8-4-10 (a 4-RGDD of type 2^16) CP-SAT proved that neither
 Z_10 x 3 + 2 fixed points (17 s) nor Z_10 x 3 + a 2-cycle (59 s) has base rounds, and found none in
-Z_8 x 4 + 2 invariant rounds (600 s) or Z_5 x 6 + 2 fixed with 2 base rounds (500 s), so 8-4 stops at the
-9 rounds of the transversal design.
+Z_8 x 4 + 2 invariant rounds (600 s) or Z_5 x 6 + 2 fixed with 2 base rounds (500 s in two runs), so
+8-4 stops at the 9 rounds of the transversal design.
 
 A base round is one partition into groups, so CP-SAT finds one fast where it exists. The catalogue
 (catalogue.py) stores what this search found offline; at run time it only runs for sizes not stored.
@@ -45,7 +50,7 @@ class Shape:
 
     A short cycle of length m (m divides the modulus, 1 < m < modulus) is m points that a shift by s
     turns by s mod m; like fixed points they let a point count that is no multiple of the modulus use
-    the group (8-4-10 on Z_10 x 3 plus one 2-cycle). Points: the levels first (level*modulus + x), then
+    the group (6-5-4 on Z_4 x 7 plus one 2-cycle). Points: the levels first (level*modulus + x), then
     the fixed points, then each cycle in turn.
     """
 
@@ -98,7 +103,7 @@ class Shape:
         return _orbits(self).get((min(a, b), max(a, b)))
 
     def orbit_count(self) -> int:
-        """How many orbits a base round may use."""
+        """How many orbits the base and invariant rounds may use in all (each at most once)."""
         return len(set(_orbits(self).values()))
 
 
@@ -156,8 +161,8 @@ def candidate_shapes(groups: int, size: int, rounds: int, most_base_rounds: int 
                         shape = Shape(n, rest // n, fixed, k, cycles)
                         if fits(shape, groups, size):
                             shapes.append(shape)
-        # One transversal group and its shifts make a round of their own when levels = size: the
-        # 1-rotational-free "k base rounds + invariant rounds" form of KTS(21) on Z_7 x 3.
+        # Rounds made of one transversal group and its shifts (the shape of KTS(3q), kirkman.py) need
+        # levels = size and no fixed points, so n = groups; they make up what k base rounds leave.
         invariant = rounds - k * groups
         if invariant >= 1:
             shape = Shape(groups, size, 0, k, (), invariant)
@@ -301,8 +306,10 @@ def _invariant_rounds(
                     for x in range(n):
                         model.add_bool_or([u[la][x].Not(), u[lb][(x + d) % n].Not(), w])
                         model.add_bool_or([w.Not(), u[la][x].Not(), u[lb][(x + d) % n]])
-                    key = shape.orbit(la * n, lb * n + d)  # pairs across levels always have full orbits
-                    orbit_members.setdefault(key, []).append(w)  # type: ignore[index]
+                    key = shape.orbit(la * n, lb * n + d)
+                    if key is None:  # points on two levels are moved by every shift: never happens
+                        raise ValueError(f"{shape.describe()}: levels {la} and {lb} share a short orbit")
+                    orbit_members.setdefault(key, []).append(w)
         rounds.append(u)
     for j in range(1, shape.invariant - 1):
         first = sum(x * v for x, v in enumerate(rounds[j][1]))
