@@ -1,0 +1,92 @@
+"""golfer_design end to end: the targets, instantly and verified; None where nothing is known."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tablejam.solver.designs import UNLIMITED, catalogue, design_violations, golfer, golfer_design, most_rounds
+from tablejam.solver.designs.build_catalogue import TARGETS
+
+# 8-4-10 needs a 4-RGDD of type 2^16; no shape our cyclic search tries has given one (see cyclic.py),
+# so it is a known gap: strict, so the test says so the day the catalogue gains it.
+GAPS = {(8, 4, 10)}
+CASES = [
+    pytest.param(*target, marks=pytest.mark.xfail(strict=True, reason="no 4-RGDD of type 2^16 found here yet"))
+    if target in GAPS
+    else target
+    for target in TARGETS
+]
+
+
+@pytest.mark.parametrize(("groups", "size", "rounds"), CASES)
+def test_targets_are_instant_and_right(groups: int, size: int, rounds: int) -> None:
+    began = time.perf_counter()
+    design = golfer_design(groups, size, rounds)
+    took = time.perf_counter() - began
+    assert design is not None, f"{groups}-{size}-{rounds}"
+    assert design_violations(design.rounds, groups, size, rounds) == []
+    assert took < 1.0, f"{groups}-{size}-{rounds} took {took:.2f} s"
+    assert most_rounds(groups, size) >= rounds
+
+
+@pytest.mark.parametrize(
+    ("groups", "size", "rounds"),
+    [
+        (6, 6, 4),  # would be a pair of orthogonal Latin squares of order 6 (Tarry, 1900)
+        (5, 4, 6),  # within the counting bound of 6, but known impossible (OEIS A107431: 5)
+        (8, 4, 11),  # beyond the counting bound: (32 - 1) // 3 = 10
+        (5, 3, 8),  # beyond (15 - 1) // 2 = 7
+        (3, 4, 2),  # g < p: after one round, 4 points cannot spread over 3 groups
+        (1, 5, 2),  # one group: everyone meets everyone in round 1
+    ],
+)
+def test_none_where_nothing_is_known(groups: int, size: int, rounds: int) -> None:
+    assert golfer_design(groups, size, rounds) is None
+
+
+def test_beyond_the_counting_bound_no_search_is_started() -> None:
+    began = time.perf_counter()
+    assert golfer_design(8, 4, 11, deadline=time.perf_counter() + 30) is None
+    assert time.perf_counter() - began < 0.5
+
+
+def test_trivial_cases() -> None:
+    singles = golfer_design(4, 1, 9)
+    assert singles is not None and design_violations(singles.rounds, 4, 1, 9) == []
+    one = golfer_design(1, 5, 1)
+    assert one is not None and one.rounds == (((0, 1, 2, 3, 4),),)
+    empty = golfer_design(3, 3, 0)
+    assert empty is not None and empty.rounds == ()
+    with pytest.raises(ValueError, match="at least"):
+        golfer_design(0, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("groups", "size", "expected"),
+    [
+        (4, 4, 5), (5, 3, 7), (5, 4, 5), (6, 6, 3), (7, 3, 10), (8, 4, 9), (10, 4, 13), (16, 4, 21),
+        (10, 2, 19), (3, 4, 1), (1, 6, 1), (4, 1, UNLIMITED), (0, 3, 0),
+    ],
+)  # fmt: skip
+def test_most_rounds(groups: int, size: int, expected: int) -> None:
+    assert most_rounds(groups, size) == expected
+
+
+def test_live_search_finds_a_size_the_catalogue_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without the stored entry, 6-4-7 is out of the formulas' reach (they give 6), so only the live search helps.
+    monkeypatch.setattr(catalogue, "entry", lambda groups, size: None)
+    monkeypatch.setattr(golfer, "_found", {})
+    assert golfer_design(6, 4, 7) is None  # no deadline: instant sources only
+    design = golfer_design(6, 4, 7, deadline=time.perf_counter() + 10)
+    assert design is not None and design_violations(design.rounds, 6, 4, 7) == []
+    assert "cyclic" in design.construction
+    assert most_rounds(6, 4) == 7  # remembered for this process
+
+
+def test_a_construction_the_referee_rejects_is_not_returned(monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = golfer.Design(((((0, 1),) * 2),) * 3, "broken on purpose")
+    monkeypatch.setattr(golfer, "FORMULAS", ((lambda g, p: 3 if p == 2 else 0, lambda g, p: broken),))
+    with pytest.warns(golfer.DesignWarning, match="broken on purpose"):
+        assert golfer_design(2, 2, 3) is None
