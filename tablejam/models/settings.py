@@ -22,6 +22,15 @@ class SolveParams(BaseModel):
         le=1,
         description="Share of the time left for the first local search where the full CP-SAT model is too large.",
     )
+    design_search_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="Longest search for a design to lay over an event whose start breaks rules or repeats meetings "
+        "(formulas and the catalogue answer at once; one worker: those only).",
+    )
+    relabel_share: float = Field(
+        default=0.1, ge=0, le=1, description="Share of the time left for trading the points of a design's labels."
+    )
     local_search_patience: int = Field(
         default=2000,
         ge=1,

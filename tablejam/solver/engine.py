@@ -24,7 +24,7 @@ from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.explain import conflicting_rules
 from tablejam.solver.incumbent import Incumbent, Progress
 from tablejam.solver.lns import large_neighbourhood_search
-from tablejam.solver.local_search import parallel_local_search, search_ready
+from tablejam.solver.local_search import SearchState, parallel_local_search, relabel, search_ready
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
 from tablejam.solver.stop import (
@@ -37,6 +37,7 @@ from tablejam.solver.stop import (
     Stop,
     Target,
 )
+from tablejam.solver.templates import design_template
 
 
 def solve(
@@ -71,6 +72,8 @@ def solve(
     params = run.params
     seating = greedy_schedule(problem, run.settings.seed) if start is None else start(problem)
     best.offer(seating, "greedy" if start is None else "start")
+    if start is None and search_ready():
+        seating = _better_start(problem, seating, run)
 
     fits = cp_sat_fits(problem, params.cp_sat_max_size)
     searched = search_ready()
@@ -114,6 +117,25 @@ def solve(
             reasons.append(reason(Ending.COMPILE, "search", "search"))
         return run.no_schedule("unknown", reasons, "local-search+cp-sat", best.bound)
     return best.schedule(run.info(best.best.engine))
+
+
+def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:
+    """Where the greedy start breaks rules or repeats meetings, a design laid over the event may do better: it
+    repeats nothing, and trading its points serves the rest. The better of the two starts the search."""
+    state = SearchState.from_seating(problem, seating)
+    if state.score()[0] == 0 and state.repeats() == 0:
+        return seating
+    params = run.params
+    deadline = None if run.one_worker() else time.perf_counter() + min(params.design_search_s, run.left() / 4)
+    template = design_template(problem, run.settings.seed, deadline)
+    if template is None:
+        return seating
+    laid = relabel(problem, template.seating(problem), template.point_tables(), template.label,
+                   run.local_search_stop(run.left() * params.relabel_share), run.settings.seed)  # fmt: skip
+    run.incumbent.offer(laid.seating, "design")
+    if (laid.violations, -laid.objective) <= (state.score()[0], -state.score()[1]):
+        return laid.seating
+    return seating
 
 
 def _infeasible(problem: Problem, run: _Run) -> Schedule:

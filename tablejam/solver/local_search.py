@@ -34,7 +34,7 @@ from numba import njit
 from tablejam.models.rules import RULES, Rule, registrar
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
-from tablejam.solver.stop import Interrupted, MaxIterations, Progress, Settled, Stop
+from tablejam.solver.stop import Interrupted, MaxEvaluations, MaxIterations, Progress, Settled, Stop
 
 UNCAPPED = 1 << 30
 
@@ -46,6 +46,7 @@ STATUS_SLOTS = 13
 # What STOP_WHEN_VALID holds: stop once the best seating is valid, or valid without any repeat.
 UNTIL_VALID, UNTIL_SETTLED = 1, 2
 CHUNK_ITERATIONS = 5000
+RELABEL_CHUNK = 2000  # trades between two looks at the stopping criteria (each trade touches every round)
 
 
 Arrays = dict[str, Any]
@@ -638,6 +639,8 @@ def _relabel(seat, rules, capacity, minimum, point_table, label, pinned, best_ta
     best_v, best_o, best_r = status[BEST_V], status[BEST_O], status[BEST_R]
     it, evals = status[ITERATION], status[EVALS]
     for _ in range(iterations):
+        if status[EVAL_LIMIT] > 0 and evals >= status[EVAL_LIMIT]:
+            break
         it += 1
         a = np.random.randint(points)
         b = np.random.randint(points)
@@ -668,8 +671,6 @@ def _relabel(seat, rules, capacity, minimum, point_table, label, pinned, best_ta
         for k in range(changed - 1, -1, -1):  # undo, last round first: the same trade again restores each
             r = undo[k]
             _relabelled_round(r, v, u, point_table[r, a], point_table[r, b], seat, rules, capacity, minimum, who, by)
-        if status[EVAL_LIMIT] > 0 and evals >= status[EVAL_LIMIT]:
-            break
     status[CUR_V], status[CUR_O], status[CUR_R] = cur_v, cur_o, cur_r
     status[BEST_V], status[BEST_O], status[BEST_R] = best_v, best_o, best_r
     status[ITERATION], status[EVALS] = it, evals
@@ -711,7 +712,7 @@ def _compile() -> None:
 
 def kernels_ready() -> bool:
     """Whether the compiled kernels are loaded or in numba's on-disk cache (if not, a first call compiles them)."""
-    for kernel in (_search, _score):
+    for kernel in (_search, _score, _relabel):
         if kernel.signatures:
             continue
         try:
@@ -813,11 +814,12 @@ def relabel(
     pinned = np.array([p >= 0 and problem.fixed_table(p) is not None for p in label.tolist()], dtype=np.bool_)
     best_table_of = state.table_of.copy()
     max_evaluations = stop.max_evaluations()
+    tables_of_points = point_tables.astype(np.int64)
     while True:
-        chunk = status[EVALS] + 20_000
+        chunk = status[EVALS] + RELABEL_CHUNK
         status[EVAL_LIMIT] = chunk if max_evaluations is None else min(chunk, max_evaluations)
-        _relabel(state.seat, state.rules, state.capacity, state.minimum, point_tables.astype(np.int64), label,
-                 pinned, best_table_of, status, 5 * 20_000, seed)  # fmt: skip
+        _relabel(state.seat, state.rules, state.capacity, state.minimum, tables_of_points, label, pinned,
+                 best_table_of, status, 4 * RELABEL_CHUNK, seed)  # fmt: skip
         if stop.met(_progress(status)):
             break
     return SearchResult(
@@ -883,5 +885,8 @@ def warm_up() -> float:
         sectors={"max_per_table": 1},
     )
     problem = Problem.from_instance(tiny)
-    local_search(problem, Seating.from_groups([[[0, 1], [2, 3]], [[0, 1], [2, 3]]], 4), Stop(MaxIterations(10)))
+    start = Seating.from_groups([[[0, 1], [2, 3]], [[0, 1], [2, 3]]], 4)
+    local_search(problem, start, Stop(MaxIterations(10)))
+    points = np.array([[0, 0, 1, 1], [0, 0, 1, 1]])  # the start as a design's groups: point k is participant k
+    relabel(problem, start, points, np.arange(4), Stop(MaxEvaluations(10)))
     return time.perf_counter() - started
