@@ -22,8 +22,9 @@ plus j invariant rounds give k*n + j rounds; that is the shape of Ray-Chaudhuri 
 
 Not every design has such a form. For 8-4-10 (a 4-RGDD of type 2^16) CP-SAT proved that neither
 Z_10 x 3 + 2 fixed points (17 s) nor Z_10 x 3 + a 2-cycle (59 s) has base rounds, and found none in
-Z_8 x 4 + 2 invariant rounds (600 s) or Z_5 x 6 + 2 fixed with 2 base rounds (500 s in two runs), so
-8-4 stops at the 9 rounds of the transversal design.
+Z_8 x 4 + 2 invariant rounds (600 s; nor with invariant rounds of any kind, in a 600 s experiment not kept
+here) or Z_5 x 6 + 2 fixed with 2 base rounds (500 s in two runs), so 8-4 stops at the 9 rounds of the
+transversal design.
 
 A base round is one partition into groups, so CP-SAT finds one fast where it exists. The catalogue
 (catalogue.py) stores what this search found offline; at run time it only runs for sizes not stored.
