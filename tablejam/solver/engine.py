@@ -93,7 +93,8 @@ def solve(
         # run would only repeat the first's presolve.
         probe = max(params.cp_sat_probe_s, params.cp_sat_probe_share * run.settings.time_limit)
         probe = min(run.left(), probe if searched else run.left())
-        if _full_cp_sat(problem, seating, run, probe, log) == "infeasible":
+        improve = not searched and best.best is not None  # a valid start, and no local search to improve it
+        if _full_cp_sat(problem, best.seating() or seating, run, probe, log, improve) == "infeasible":
             return _infeasible(problem, run)
     if best.best is None:
         # No valid schedule yet: neighbourhoods repair what local search could not.
@@ -146,12 +147,20 @@ def _infeasible(problem: Problem, run: _Run) -> Schedule:
     return run.no_schedule("infeasible", [reason(Ending.UNEXPLAINED, "cp-sat", "cp-sat")], "cp-sat")
 
 
-def _full_cp_sat(problem: Problem, hint: Seating, run: _Run, seconds: float, log: Callable[[str], None] | None) -> str:
-    """CP-SAT on the whole model from `hint`: offers what it finds, tightens the bound, returns its status."""
+def _full_cp_sat(
+    problem: Problem, hint: Seating, run: _Run, seconds: float, log: Callable[[str], None] | None, improve: bool = False
+) -> str:
+    """CP-SAT on the whole model from `hint`: offers what it finds, tightens the bound, returns its status.
+
+    `improve`: only CP-SAT's neighbourhood workers, which improve a valid hint faster than the full portfolio
+    but prove nothing (measured on the Business Jam, 4.3 s from the greedy start: 5984-6002 against 5950-5956)."""
     best = run.incumbent
     model = SeatingModel(problem)
     model.hint(hint)
-    outcome = model.solve(run.settings, run.cp_sat_stop(seconds), log, known_bound=best.bound, on_solution=best.heard)
+    settings = run.settings
+    if improve:
+        settings = settings.model_copy(update={"cp_sat": {"use_lns_only": True, **settings.cp_sat}})
+    outcome = model.solve(settings, run.cp_sat_stop(seconds), log, known_bound=best.bound, on_solution=best.heard)
     if outcome.status == "infeasible" and best.best is not None:
         raise InternalError("CP-SAT claims infeasible, yet a valid schedule was found")
     if outcome.bound is not None:

@@ -16,7 +16,6 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from tablejam.solver.designs import Design, golfer_design
 from tablejam.solver.problem import Problem
@@ -158,6 +157,8 @@ def _tables_for_groups(
 ) -> np.ndarray | None:
     """Round r's groups to tables: a group with a host's point to that host's table, the others where their
     count of people fits the table's limits (an exact assignment); None if no assignment keeps every limit."""
+    from scipy.optimize import linear_sum_assignment  # scipy.optimize takes 0.3 s to import: only when used
+
     groups = design.rounds[r]
     cost = np.zeros((len(groups), problem.tables), dtype=np.int64)
     for k, group in enumerate(groups):

@@ -18,13 +18,20 @@ TAGS = [
 ]  # fmt: skip
 
 
-def golfer(groups: int, size: int, weeks: int) -> Instance:
-    """The social golfer problem g-p-w: g tables of exactly p for w rounds, no pair meeting twice."""
+def golfer(groups: int, size: int, weeks: int, repeats: str = "forbid", hosts: int = 0) -> Instance:
+    """The social golfer problem g-p-w: g tables of exactly p for w rounds, no pair meeting twice (or, with
+    repeats = "minimise", as few repeats as possible). With `hosts`, the first golfers host tables T1, T2, ..."""
+    participants: list[dict[str, Any]] = [{"id": f"g{k + 1}"} for k in range(groups * size)]
+    for k in range(min(hosts, groups)):
+        participants[k]["host"] = f"T{k + 1}"
+    label = f"golfer {groups}-{size}-{weeks}" + (f", {hosts} hosts" if hosts else "") + (
+        ", repeats minimised" if repeats == "minimise" else "")  # fmt: skip
     return Instance(
-        name=f"golfer {groups}-{size}-{weeks}",
+        name=label,
         rounds=weeks,
         tables={"count": groups, "capacity": size, "min": size},
-        participants=[{"id": f"g{k + 1}"} for k in range(groups * size)],
+        participants=participants,
+        rules={"repeats": repeats},
         objective={"new": 1, "complementary": 0},
     )
 
