@@ -157,12 +157,20 @@ class _Round:
         return broken, -value
 
 
-def greedy_schedule(problem: Problem, seed: int = 0) -> Seating:
+def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = None) -> Seating:
+    """The greedy start; with `given`, its seated rounds are kept (rounds where nobody is seated are built)."""
     rng = random.Random(seed)
     value = {(pair.i, pair.j): pair.value for pair in problem.pairs}
     met = {(pair.i, pair.j) for pair in problem.pairs if pair.met_before}
+    kept = [r for r in range(problem.rounds) if given is not None and (given.table_of[r] >= 0).any()]
+    for r in kept:
+        for seated in given.groups(r):  # type: ignore[union-attr]
+            met.update((a, b) for a in seated for b in seated if a < b)
     seating: list[list[list[int]]] = []
     for r in range(problem.rounds):
+        if r in kept:
+            seating.append(given.groups(r))  # type: ignore[union-attr]
+            continue
         best: _Round | None = None
         for _ in range(ATTEMPTS_PER_ROUND):
             seats = _placed_round(problem, r, value, met, rng)

@@ -131,7 +131,9 @@ def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:
     template = design_template(problem, run.settings.seed, deadline)
     if template is None:
         return seating
-    laid = relabel(problem, template.seating(problem), template.point_tables(), template.label,
+    # Rounds beyond the design's are the greedy start's, built around the design's meetings.
+    laid_out = greedy_schedule(problem, run.settings.seed, given=template.seating(problem))
+    laid = relabel(problem, laid_out, template.point_tables(), template.label,
                    run.local_search_stop(run.left() * params.relabel_share), run.settings.seed)  # fmt: skip
     run.incumbent.offer(laid.seating, "design")
     if (laid.violations, -laid.objective) <= (state.score()[0], -state.score()[1]):

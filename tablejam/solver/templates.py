@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tablejam.solver.designs import Design, golfer_design
+from tablejam.solver.designs import Design, golfer_design, most_rounds
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
 
@@ -35,6 +35,7 @@ class Template:
     table_of_group: np.ndarray  # [rounds, groups] the table each group takes in each round
 
     def seating(self, problem: Problem) -> Seating:
+        """The design's rounds as a seating; rounds beyond the design's stay empty (nobody seated)."""
         seating = Seating.empty(problem.rounds, problem.people, problem.tables)
         for r, groups in enumerate(self.design.rounds):
             for k, group in enumerate(groups):
@@ -57,9 +58,11 @@ class Template:
 def design_template(problem: Problem, seed: int = 0, deadline: float | None = None) -> Template | None:
     """A template for the event from the first design that fits it (None if none does).
 
-    The design has one group per table and as many rounds as the event; its group size is the largest
-    capacity, or less while the points still seat everyone (fuller tables meet more people). Designs that
-    need a search are looked for until `deadline` (a time.perf_counter() value)."""
+    The design has one group per table and as many rounds as the event, or, where no design has that many,
+    the most rounds a design known at once has (the other rounds are for the greedy start to fill): events
+    near the limit are those where the first rounds matter most. Its group size is the largest capacity,
+    or less while the points still seat everyone (fuller tables meet more people). Designs that need a
+    search are looked for until `deadline` (a time.perf_counter() value)."""
     tables = problem.tables
     largest = max(problem.capacity)
     attending = [p for p in range(problem.people) if any(problem.allowed[p])]
@@ -69,6 +72,8 @@ def design_template(problem: Problem, seed: int = 0, deadline: float | None = No
     for size in range(largest, smallest - 1, -1):
         design = golfer_design(tables, size, problem.rounds, deadline)
         if design is None:
+            design = golfer_design(tables, size, min(problem.rounds - 1, most_rounds(tables, size)))
+        if design is None or len(design.rounds) < 2:
             continue
         template = _laid_over(problem, design, attending, random.Random(seed))
         if template is not None:
