@@ -68,6 +68,12 @@ class SolveParams(BaseModel):
         description="Local-search move evaluations standing for a second with one worker (a work budget that "
         "makes runs reproducible): about half the rate measured on the CI machine.",
     )
+    trades_per_s: int = Field(
+        default=50_000,
+        ge=1,
+        description="Trades of a design's points standing for a second with one worker: about half the rate "
+        "measured on the Business Jam (107,000 a second over 4 rounds).",
+    )
     deterministic_time_per_s: float = Field(
         default=0.5, gt=0, description="CP-SAT deterministic time standing for a second with one worker."
     )

@@ -157,8 +157,10 @@ class _Round:
         return broken, -value
 
 
-def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = None) -> Seating:
-    """The greedy start; with `given`, its seated rounds are kept (rounds where nobody is seated are built)."""
+def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = None, repair: bool = True) -> Seating:
+    """The greedy start; with `given`, its seated rounds are kept (rounds where nobody is seated are built).
+
+    `repair=False` leaves each round as placed: faster on large events, for a local search to repair."""
     rng = random.Random(seed)
     value = {(pair.i, pair.j): pair.value for pair in problem.pairs}
     met = {(pair.i, pair.j) for pair in problem.pairs if pair.met_before}
@@ -172,8 +174,11 @@ def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = Non
             seating.append(given.groups(r))  # type: ignore[union-attr]
             continue
         best: _Round | None = None
-        for _ in range(ATTEMPTS_PER_ROUND):
+        for _ in range(ATTEMPTS_PER_ROUND if repair else 1):
             seats = _placed_round(problem, r, value, met, rng)
+            if not repair:
+                best = seats
+                break
             seats.repair(rng)
             if best is None or seats.rank() < best.rank():
                 best = seats

@@ -36,6 +36,7 @@ from tablejam.solver.stop import (
     NoImprovement,
     Stop,
     Target,
+    Valid,
 )
 from tablejam.solver.templates import design_template
 
@@ -70,13 +71,14 @@ def solve(
     best.tighten(counting_bound(problem))
     run.scale = problem.scale
     params = run.params
-    seating = greedy_schedule(problem, run.settings.seed) if start is None else start(problem)
+    # Where the local search is ready it repairs the greedy start far faster than the greedy's own repair.
+    searched = search_ready()
+    seating = greedy_schedule(problem, run.settings.seed, repair=not searched) if start is None else start(problem)
     best.offer(seating, "greedy" if start is None else "start")
-    if start is None and search_ready():
+    if start is None and searched:
         seating = _better_start(problem, seating, run)
 
     fits = cp_sat_fits(problem, params.cp_sat_max_size)
-    searched = search_ready()
     if searched:
         share = params.local_search_share if fits else params.local_search_share_alone
         criteria = run.local_search_stop(run.left() * share)
@@ -121,24 +123,41 @@ def solve(
 
 
 def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:
-    """Where the greedy start breaks rules or repeats meetings, a design laid over the event may do better: it
-    repeats nothing, and trading its points serves the rest. The better of the two starts the search."""
-    state = SearchState.from_seating(problem, seating)
-    if state.score()[0] == 0 and state.repeats() == 0:
-        return seating
+    """A design laid over the event, where one fits: it repeats nothing, and trading its points serves the rest
+    of the objective. The better of it and `seating` starts the search (on the Business Jam the design wins:
+    6146 after 0.2 s of trading, against 5830 for the repaired greedy start)."""
     params = run.params
-    deadline = None if run.one_worker() else time.perf_counter() + min(params.design_search_s, run.left() / 4)
+    if run.incumbent.best is None:
+        # A valid schedule first, from the greedy start (the design's labelling may take seconds on large events).
+        criteria = run.local_search_stop(run.left() * params.relabel_share) | Valid()
+        repaired = parallel_local_search(problem, seating, run.walks(), criteria, run.settings.seed)
+        if run.incumbent.offer(repaired.seating, "local-search", found_at=repaired.valid_at):
+            seating = repaired.seating
+    # A live design search only where its CP-SAT model is small; one worker: formulas and catalogue only.
+    small = problem.people <= DESIGN_SEARCH_MOST_PEOPLE and not run.one_worker()
+    deadline = time.perf_counter() + min(params.design_search_s, run.left() / 4) if small else None
     template = design_template(problem, run.settings.seed, deadline)
     if template is None:
         return seating
     # Rounds beyond the design's are the greedy start's, built around the design's meetings.
-    laid_out = greedy_schedule(problem, run.settings.seed, given=template.seating(problem))
-    laid = relabel(problem, laid_out, template.point_tables(), template.label,
-                   run.local_search_stop(run.left() * params.relabel_share), run.settings.seed)  # fmt: skip
+    laid_out = greedy_schedule(problem, run.settings.seed, given=template.seating(problem), repair=False)
+    run.incumbent.offer(laid_out, "design")
+    # Trading stops where it stops paying: after as many trades without a better labelling as there are points
+    # times RELABEL_PATIENCE (on the Business Jam the best labelling comes within 0.2 s).
+    criteria = run.relabel_stop(run.left() * params.relabel_share) | NoImprovement(
+        RELABEL_PATIENCE * len(template.label)
+    )
+    laid = relabel(problem, laid_out, template.point_tables(), template.label, criteria, run.settings.seed)
     run.incumbent.offer(laid.seating, "design")
-    if (laid.violations, -laid.objective) <= (state.score()[0], -state.score()[1]):
+    if (laid.violations, -laid.objective) <= SearchState.from_seating(problem, seating).rank():
         return laid.seating
     return seating
+
+
+# The live design search (CP-SAT over difference orbits) is for small events: the catalogue holds up to 64 points.
+DESIGN_SEARCH_MOST_PEOPLE = 64
+# Trades without a better labelling, per point, before the labelling is handed on.
+RELABEL_PATIENCE = 200
 
 
 def _infeasible(problem: Problem, run: _Run) -> Schedule:
@@ -241,6 +260,12 @@ class _Run:
     def local_search_stop(self, seconds: float) -> Stop:
         if self.one_worker():
             return self.clock() | self.target() | MaxEvaluations(int(seconds * self.params.evaluations_per_s))
+        return self.clock() | self.target() | Deadline(time.perf_counter() + seconds)
+
+    def relabel_stop(self, seconds: float) -> Stop:
+        """Trading a design's points for `seconds`; with one worker, the trades that stand for them."""
+        if self.one_worker():
+            return self.clock() | self.target() | MaxEvaluations(int(seconds * self.params.trades_per_s))
         return self.clock() | self.target() | Deadline(time.perf_counter() + seconds)
 
     def cp_sat_stop(self, seconds: float) -> Stop:

@@ -188,6 +188,11 @@ class SearchState:
         v, o, _ = _score(self.seat, self.rules)
         return int(v), int(o)
 
+    def rank(self) -> tuple[int, int]:
+        """Fewer violations first, then a higher objective: what the searches minimise."""
+        violations, objective = self.score()
+        return violations, -objective
+
     def repeats(self) -> int:
         """Repeat meetings of the current seating (counting met_before), forbidden or not."""
         return int(_score(self.seat, self.rules)[2])

@@ -32,8 +32,8 @@ def rounds_for(groups: int, size: int) -> int:
     return (size**n - 1) // (size - 1) if n else 0
 
 
-def design(groups: int, size: int) -> Design:
-    """Every parallel class of AG(n, q) as a round."""
+def design(groups: int, size: int, wanted: int | None = None) -> Design:
+    """Every parallel class of AG(n, q) as a round. The first `wanted` rounds only, if given."""
     n = dimension(groups, size)
     if not n:
         raise ValueError(f"{groups}-{size} is not an affine geometry: it needs size q a prime power and groups q^(n-1)")
@@ -58,4 +58,5 @@ def design(groups: int, size: int) -> Design:
         name = f"Kirkman triple system KTS({3**n}) as the {name}"
     if n == 2:
         name = f"affine plane AG(2, {q}): parallel classes of lines"
-    return as_design(rounds, name)
+    whole = as_design(rounds, name)
+    return whole if wanted is None else whole.first(wanted)

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable
 from functools import cache
 
-from tablejam.solver.designs import affine, catalogue, cyclic, kirkman, rbibd4, round_robin, transversal
+from tablejam.solver.designs import affine, catalogue, cyclic, kirkman, rbibd4, round_robin, shifts, transversal
 from tablejam.solver.designs.design import Design, as_design, design_violations
 
 UNLIMITED = sys.maxsize
@@ -27,12 +27,14 @@ class DesignWarning(UserWarning):
 
 
 # Formula constructions, tried in this order: each says how many rounds it gives for g-p (0: none).
-FORMULAS: tuple[tuple[Callable[[int, int], int], Callable[[int, int], Design]], ...] = (
+# Each builds the first `rounds` rounds (or all): the large ones (a field of order 625) only what is asked for.
+FORMULAS: tuple[tuple[Callable[[int, int], int], Callable[[int, int, int | None], Design]], ...] = (
     (round_robin.rounds_for, round_robin.design),
     (affine.rounds_for, affine.design),
     (kirkman.rounds_for, kirkman.design),
     (rbibd4.rounds_for, rbibd4.design),
     (transversal.rounds_for, transversal.design),
+    (shifts.rounds_for, shifts.design),
 )
 
 # Rounds found by the live search in this process, so a second call is instant.
@@ -73,9 +75,9 @@ def most_rounds(groups: int, size: int) -> int:
 
 
 @cache
-def _built(build: Callable[[int, int], Design], groups: int, size: int) -> Design:
-    """A formula's full design, built once per process."""
-    return build(groups, size)
+def _built(build: Callable[[int, int, int | None], Design], groups: int, size: int, rounds: int) -> Design:
+    """A formula's first `rounds` rounds, built once per process."""
+    return build(groups, size, rounds)
 
 
 def _checked(design: Design, groups: int, size: int, rounds: int) -> Design | None:
@@ -108,7 +110,7 @@ def golfer_design(groups: int, size: int, rounds: int, deadline: float | None = 
         return as_design([[range(k * size, (k + 1) * size) for k in range(groups)]], "a single round")
     for rounds_for, build in FORMULAS:
         if rounds_for(groups, size) >= rounds:
-            design = _checked(_built(build, groups, size), groups, size, rounds)
+            design = _checked(_built(build, groups, size, rounds), groups, size, rounds)
             if design is not None:
                 return design
     stored = catalogue.entry(groups, size)

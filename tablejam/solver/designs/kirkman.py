@@ -31,8 +31,8 @@ def rounds_for(groups: int, size: int) -> int:
     return (3 * q - 1) // 2
 
 
-def design(groups: int, size: int) -> Design:
-    """All (3q - 1)/2 rounds of KTS(3q); point (x, j) is j*q + x."""
+def design(groups: int, size: int, wanted: int | None = None) -> Design:
+    """All (3q - 1)/2 rounds of KTS(3q); point (x, j) is j*q + x. The first `wanted` rounds only, if given."""
     if not rounds_for(groups, size):
         raise ValueError(f"{groups}-{size}: this KTS construction needs size 3 and groups q = 1 mod 6 a prime power")
     q = groups
@@ -59,4 +59,5 @@ def design(groups: int, size: int) -> Design:
             a = f.mul[e_minus_1][w[(i + 2 * t * k) % (q - 1)]]
             b = f.mul[e_minus_1][w[(i + 2 * t * (k + 1)) % (q - 1)]]
             rounds.append([[at(x, 0), at(f.add[x][a], 1), at(f.add[f.add[x][a]][b], 2)] for x in f.elements])
-    return as_design(rounds, f"Kirkman triple system KTS({3 * q}) over GF({q}) x Z_3, Ray-Chaudhuri & Wilson 1971")
+    whole = as_design(rounds, f"Kirkman triple system KTS({3 * q}) over GF({q}) x Z_3, Ray-Chaudhuri & Wilson 1971")
+    return whole if wanted is None else whole.first(wanted)

@@ -28,8 +28,8 @@ def rounds_for(groups: int, size: int) -> int:
     return q if q % 4 == 1 and prime_power(q) else 0
 
 
-def design(groups: int, size: int) -> Design:
-    """All q rounds; point (x, j) is j*q + x and inf is 3q."""
+def design(groups: int, size: int, wanted: int | None = None) -> Design:
+    """All q rounds; point (x, j) is j*q + x and inf is 3q. The first `wanted` rounds only, if given."""
     q = rounds_for(groups, size)
     if not q:
         raise ValueError(f"{groups}-{size}: RBIBD(3q+1, 4, 1) needs size 4, 4g = 3q + 1, q = 1 mod 4 a prime power")
@@ -49,4 +49,5 @@ def design(groups: int, size: int) -> Design:
         rnd = [[infinity, s, q + s, 2 * q + s]]
         rnd += [[level * q + f.add[x][s] for x, level in block] for block in blocks]
         rounds.append(rnd)
-    return as_design(rounds, f"resolvable BIBD({3 * q + 1}, 4, 1) over GF({q}) x Z_3 plus one point at infinity")
+    whole = as_design(rounds, f"resolvable BIBD({3 * q + 1}, 4, 1) over GF({q}) x Z_3 plus one point at infinity")
+    return whole if wanted is None else whole.first(wanted)

@@ -16,11 +16,12 @@ def rounds_for(groups: int, size: int) -> int:
     return 2 * groups - 1 if size == 2 and groups >= 1 else 0
 
 
-def design(groups: int, size: int) -> Design:
-    """All 2g - 1 rounds of the round-robin on 2g points."""
+def design(groups: int, size: int, rounds: int | None = None) -> Design:
+    """The first `rounds` of the 2g - 1 rounds of the round-robin on 2g points (all by default)."""
     if size != 2 or groups < 1:
         raise ValueError(f"round-robin needs size 2, not {groups}-{size}")
     m = 2 * groups - 1
     centre = m
-    rounds = [[(centre, r), *(((r + i) % m, (r - i) % m) for i in range(1, groups))] for r in range(m)]
-    return as_design(rounds, f"round-robin on {2 * groups} points (circle method, Walecki / Lucas 1883)")
+    wanted = m if rounds is None else min(rounds, m)
+    schedule = [[(centre, r), *(((r + i) % m, (r - i) % m) for i in range(1, groups))] for r in range(wanted)]
+    return as_design(schedule, f"round-robin on {2 * groups} points (circle method, Walecki / Lucas 1883)")

@@ -81,8 +81,9 @@ def rounds_for(groups: int, size: int) -> int:
     return latin + (1 if groups % size == 0 else 0)
 
 
-def design(groups: int, size: int) -> Design:
-    """The rounds promised by rounds_for(groups, size)."""
+def design(groups: int, size: int, rounds: int | None = None) -> Design:
+    """The first `rounds` of the rounds promised by rounds_for(groups, size) (all by default): a field of order
+    625 has 625 rounds, and a large event needs a handful."""
     total = rounds_for(groups, size)
     if total == 0:
         raise ValueError(f"no transversal design gives {groups}-{size}: it needs 2 <= size <= groups")
@@ -91,6 +92,8 @@ def design(groups: int, size: int) -> Design:
     # Over a field every element is a multiplier; over a product only the diagonal (a, ..., a) with
     # a < min(q_j), whose pairwise differences are units in every factor.
     multipliers = list(range(groups)) if is_field else [ring.diagonal(a) for a in range(ring.smallest)]
+    wanted = total if rounds is None else rounds
+    multipliers = multipliers[:wanted]
     rows = list(range(size))
     rounds = []
     for a in multipliers:
@@ -98,7 +101,7 @@ def design(groups: int, size: int) -> Design:
         for j in range(groups):
             rnd.append([i * groups + ring.add(j, ring.mul(a, rows[i])) for i in range(size)])
         rounds.append(rnd)
-    if groups % size == 0:
+    if groups % size == 0 and len(multipliers) < wanted:  # the row round, where it is wanted
         cuts = range(0, groups, size)
         rounds.append([[i * groups + c for c in range(start, start + size)] for i in range(size) for start in cuts])
     if is_field and size == groups:

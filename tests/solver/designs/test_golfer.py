@@ -87,6 +87,30 @@ def test_live_search_finds_a_size_the_catalogue_lacks(monkeypatch: pytest.Monkey
 
 def test_a_construction_the_referee_rejects_is_not_returned(monkeypatch: pytest.MonkeyPatch) -> None:
     broken = golfer.Design(((((0, 1),) * 2),) * 3, "broken on purpose")
-    monkeypatch.setattr(golfer, "FORMULAS", ((lambda g, p: 3 if p == 2 else 0, lambda g, p: broken),))
+    monkeypatch.setattr(golfer, "FORMULAS", ((lambda g, p: 3 if p == 2 else 0, lambda g, p, rounds: broken),))
     with pytest.warns(golfer.DesignWarning, match="broken on purpose"):
         assert golfer_design(2, 2, 3) is None
+
+
+@pytest.mark.parametrize(("groups", "size", "rounds"), [(8, 4, 4), (50, 10, 10), (1250, 8, 4), (12, 4, 4)])
+def test_row_shifts_give_large_events_their_rounds(groups: int, size: int, rounds: int) -> None:
+    # Row shifts over Z_g: rows i, i' meet in two rounds only if g divides (i' - i)(e - f), so rounds_for is the
+    # least g / gcd(g, d) over row differences d < p: Z_8 with 4 rows: d = 2 gives 4; Z_50 with 10 rows: d = 5
+    # gives 10; Z_1250 with 8 rows: d = 2 gives 625 (and 4 are asked for); Z_12 with 4 rows: d = 3 gives 4.
+    from tablejam.solver.designs import shifts
+
+    assert shifts.rounds_for(groups, size) >= rounds
+    made = shifts.design(groups, size, rounds)
+    assert design_violations(made.rounds, groups, size, rounds) == []
+    assert shifts.rounds_for(8, 4) == 4 and shifts.rounds_for(50, 10) == 10 and shifts.rounds_for(12, 4) == 4
+
+
+def test_only_the_rounds_asked_for_are_built() -> None:
+    # GF(625) gives 625 rounds for 5,000 people at 625 tables of 8; an event of 4 rounds gets 4, at once.
+    import time
+
+    started = time.perf_counter()
+    made = golfer_design(625, 8, 4)
+    assert made is not None and len(made.rounds) == 4
+    assert design_violations(made.rounds, 625, 8, 4) == []
+    assert time.perf_counter() - started < 2
