@@ -221,9 +221,14 @@ def main() -> None:
         for seed in seeds:
             completed = subprocess.run(
                 [sys.executable, "-m", "benchmarks", "--one", rung.name, "--seed", str(seed)],
-                cwd=ROOT, capture_output=True, text=True, check=True,
+                cwd=ROOT, capture_output=True, text=True,
             )  # fmt: skip
-            row = json.loads(completed.stdout.strip().splitlines()[-1])
+            if completed.returncode == 0:
+                row = json.loads(completed.stdout.strip().splitlines()[-1])
+            else:  # a failed run is a row that says so, not the end of the ladder
+                error = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+                row = {**dict.fromkeys(COLUMNS), "instance": rung.name, "seed": seed, "status": f"error: {error}",
+                       "valid": False, "time_limit": rung.time_limit}  # fmt: skip
             rows.append(row)
             print(_row_text(row), flush=True)
         results += rows

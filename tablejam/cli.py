@@ -21,8 +21,8 @@ from tablejam.diagnostics.counting import balanced_sizes, counting_bounds
 from tablejam.diagnostics.precheck import impossibilities
 from tablejam.errors import InputError
 from tablejam.files import (
+    Files,
     history_pairs,
-    instance_folder,
     load_instance,
     load_schedule,
     load_setting,
@@ -50,6 +50,13 @@ FORMAT = click.option(
     default="text",
     show_default=True,
     help="text for people, json for programs (stdout then holds only the JSON document).",
+)
+
+BASE_DIR = click.option(
+    "--base-dir",
+    type=click.Path(file_okay=False),
+    help="An instance read from standard input may name files (a participant sheet, history) inside this "
+    "folder only; without it, none.",
 )
 
 SEED = click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Random seed.")
@@ -123,6 +130,7 @@ def main() -> None:
     help="live: a line on stderr with elapsed time, best objective, bound and gap (auto: live when stdout "
     "and stderr are both terminals); json: one line per better schedule on stderr: {time_s, objective, bound, gap}.",
 )
+@BASE_DIR
 @_reports_input_errors
 def solve(
     instance_path: str,
@@ -134,11 +142,12 @@ def solve(
     objective_spec: str | None,
     log: bool,
     progress: str,
+    base_dir: str | None,
 ) -> None:
     """Plan INSTANCE (TOML or JSON; '-' reads standard input)."""
     from tablejam.solver import solve as solve_instance  # the solver imports ortools: only when solving
 
-    instance = load_instance(instance_path)
+    instance = load_instance(instance_path, base_dir)
     _refuse_conflicting_output(output, fmt)
     settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
     setting_label = None
@@ -255,10 +264,11 @@ def _exit_code(schedule: Schedule) -> int:
 @click.argument("instance_path", metavar="INSTANCE")
 @click.argument("schedule_path", metavar="SCHEDULE")
 @FORMAT
+@BASE_DIR
 @_reports_input_errors
-def check(instance_path: str, schedule_path: str, fmt: str) -> None:
+def check(instance_path: str, schedule_path: str, fmt: str, base_dir: str | None) -> None:
     """Check SCHEDULE (JSON) against INSTANCE: list every violated rule, recompute the statistics."""
-    instance = load_instance(instance_path)
+    instance = load_instance(instance_path, base_dir)
     schedule = _load_seating(schedule_path, "check")
     report = check_schedule(instance, schedule)
     if fmt == "json":
@@ -294,8 +304,11 @@ def _load_seating(schedule_path: str, purpose: str) -> Schedule:
     help="Output format; by default FILE's extension (.csv, .xlsx, .html).",
 )
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write (atomically).")
+@BASE_DIR
 @_reports_input_errors
-def export(schedule_path: str, instance_path: str, target: ExportFormat | None, output: str) -> None:
+def export(
+    schedule_path: str, instance_path: str, target: ExportFormat | None, output: str, base_dir: str | None
+) -> None:
     """Write SCHEDULE as itineraries, table lists and statistics: CSV, XLSX, or a printable HTML report.
 
     \b
@@ -311,7 +324,7 @@ def export(schedule_path: str, instance_path: str, target: ExportFormat | None, 
         given = f"the extension '{suffix}'" if suffix else "a name without extension"
         expected = ", ".join("." + name for name in FORMATS)
         raise InputError(f"cannot tell the format from {given} (expected {expected}, or give --to)", output)
-    instance = load_instance(instance_path)
+    instance = load_instance(instance_path, base_dir)
     schedule = _load_seating(schedule_path, "export")
     report = check_schedule(instance, schedule)
     if not report.valid:
@@ -326,14 +339,15 @@ def export(schedule_path: str, instance_path: str, target: ExportFormat | None, 
 @main.command()
 @click.argument("instance_path", metavar="INSTANCE")
 @FORMAT
+@BASE_DIR
 @_reports_input_errors
-def validate(instance_path: str, fmt: str) -> None:
+def validate(instance_path: str, fmt: str, base_dir: str | None) -> None:
     """Validate INSTANCE: its fields, and impossibilities found by counting before any solve."""
-    instance: Instance = load_instance(instance_path)
+    instance: Instance = load_instance(instance_path, base_dir)
     found = impossibilities(instance)
     bounds = counting_bounds(instance)
     # Read again to count them: once loaded, they are among the met_before pairs.
-    from_history = len(history_pairs(instance, instance_folder(instance_path), instance_path))
+    from_history = len(history_pairs(instance, Files.beside(instance_path, base_dir), instance_path))
     if fmt == "json":
         click.echo(
             _dump(
@@ -431,6 +445,7 @@ def init(
 @click.option(
     "--plot", "plot_path", type=click.Path(dir_okay=False), help="Box plots of the settings side by side (.png)."
 )
+@BASE_DIR
 @_reports_input_errors
 def compare(
     instance_paths: tuple[str, ...],
@@ -442,6 +457,7 @@ def compare(
     dask: str | None,
     output: str | None,
     plot_path: str | None,
+    base_dir: str | None,
 ) -> None:
     """Solve every INSTANCE under every setting with every seed; print a summary per setting.
 
@@ -452,7 +468,7 @@ def compare(
     for path, suffixes in ((output, (".csv", ".json")), (plot_path, (".png",))):
         if path is not None and Path(path).suffix.lower() not in suffixes:
             raise InputError(f"expected a file ending in {' or '.join(suffixes)}", path)
-    instances = {_run_name(path, instance_paths): load_instance(path) for path in instance_paths}
+    instances = {_run_name(path, instance_paths): load_instance(path, base_dir) for path in instance_paths}
     settings = dict(_named_setting(spec) for spec in setting_specs or PRESETS)
     explicit = _explicit_options(click.get_current_context(), ("time_limit", "workers"))
     base = SolverSettings(time_limit=time_limit, workers=workers)
@@ -533,6 +549,7 @@ def _named_setting(spec: str) -> tuple[str, Setting]:
 @_time_limit(5.0, "Seconds for the whole re-plan.")
 @_workers(2, "Parallel search workers.")
 @SEED
+@BASE_DIR
 @_reports_input_errors
 def replan(
     instance_path: str,
@@ -547,6 +564,7 @@ def replan(
     time_limit: float,
     workers: int,
     seed: int,
+    base_dir: str | None,
 ) -> None:
     """Re-plan the rest of an event on the day: rounds 1..K stay as in SCHEDULE, the others are solved again
     for the new attendance, moving as few people from their printed tables as the best score allows."""
@@ -555,7 +573,7 @@ def replan(
     from tablejam.replan.change import Change
     from tablejam.replan.solve import replan as replan_event
 
-    instance = load_instance(instance_path)
+    instance = load_instance(instance_path, base_dir)
     printed = load_schedule(schedule_path)
     known = instance.participant_index
     arrivals = [instance.participants[known[pid]] if pid in known else Participant(id=pid) for pid in _ids(arrive)]

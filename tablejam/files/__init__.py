@@ -1,13 +1,14 @@
 """Files tablejam reads and writes: instances, spreadsheets, schedules and settings in; outputs written atomically."""
 
 from tablejam.files.documents import parse_model, read_bytes
-from tablejam.files.load import history_pairs, instance_folder, load_instance, load_schedule, load_setting
+from tablejam.files.load import Files, history_pairs, instance_from_data, load_instance, load_schedule, load_setting
 from tablejam.files.spreadsheet import read_participant_sheet, read_participants
 from tablejam.files.write import write_atomic, write_files_atomic
 
 __all__ = [
+    "Files",
     "history_pairs",
-    "instance_folder",
+    "instance_from_data",
     "load_instance",
     "load_schedule",
     "load_setting",
