@@ -28,6 +28,11 @@ class SolveParams(BaseModel):
         description="Longest search for a design to lay over an event whose start breaks rules or repeats meetings "
         "(formulas and the catalogue answer at once; one worker: those only).",
     )
+    design_least_s: float = Field(
+        default=0.5,
+        ge=0,
+        description="Seconds left below which no design is laid over the event (a valid start first).",
+    )
     relabel_share: float = Field(
         default=0.1, ge=0, le=1, description="Share of the time left for trading the points of a design's labels."
     )

@@ -1,8 +1,14 @@
-"""A counting bound on the objective, valid for every schedule, whatever the search found."""
+"""A counting bound on the objective, valid for every schedule, whatever the search found.
+
+Computed row by row with numpy (each participant's values with everyone at once), so it takes
+memory linear in the participants and time quadratic in them, without a Python object per pair.
+"""
 
 from __future__ import annotations
 
-import heapq
+from collections import Counter
+
+import numpy as np
 
 from tablejam.diagnostics.counting import counting_bounds
 from tablejam.solver.problem import Problem
@@ -19,25 +25,79 @@ def counting_bound(problem: Problem) -> float:
     Repeats cost: where they are allowed, every schedule has at least the repeats that counting forces.
     Fairness: the fewest new encounters is at most the smallest k_p.
     """
-    new_pairs = [pair for pair in problem.pairs if not pair.met_before]
     counted = counting_bounds(problem.instance)
-    most_new = counted.max_new_encounters
-    by_seats = sum(heapq.nlargest(most_new, (pair.value for pair in new_pairs)))
-
-    values_of: list[list[int]] = [[] for _ in range(problem.people)]
-    for pair in new_pairs:
-        values_of[pair.i].append(pair.value)
-        values_of[pair.j].append(pair.value)
     reach = [
         sum(max((problem.capacity[t] for t in problem.allowed[p][r]), default=1) - 1 for r in range(problem.rounds))
         for p in range(problem.people)
     ]
-    by_person = sum(sum(heapq.nlargest(reach[p], values_of[p])) for p in range(problem.people)) // 2
+    all_values: Counter[int] = Counter()  # value -> pairs (i < j) that may meet for the first time with it
+    by_person = 0
+    partners = [0] * problem.people
+    for p, row in _first_meeting_values(problem):
+        values, later = row
+        partners[p] = len(values)
+        by_person += _sum_of_largest(values, reach[p])
+        all_values.update(Counter(later.tolist()))
+    by_seats = 0
+    left = counted.max_new_encounters
+    for value in sorted(all_values, reverse=True):
+        taken = min(left, all_values[value])
+        by_seats += value * taken
+        left -= taken
+        if not left:
+            break
 
-    total = min(by_seats, by_person)
+    total = min(by_seats, by_person // 2)
     if not problem.forbid_repeats:
         total -= problem.repeat_cost * counted.min_repeat_meetings
     if problem.fairness:
-        attending = [min(reach[p], len(values_of[p])) for p in range(problem.people) if any(problem.allowed[p])]
+        attending = [min(reach[p], partners[p]) for p in range(problem.people) if any(problem.allowed[p])]
         total += problem.fairness * min(attending, default=0)
     return total / problem.scale
+
+
+def _sum_of_largest(values: np.ndarray, k: int) -> int:
+    if k <= 0 or not len(values):
+        return 0
+    if k >= len(values):
+        return int(values.sum())
+    return int(np.partition(values, len(values) - k)[len(values) - k :].sum())
+
+
+def _first_meeting_values(problem: Problem):  # type: ignore[no-untyped-def]
+    """For each participant p: (the values of p's possible first meetings with anyone, those with q > p only).
+
+    A first meeting is possible where the two may sit together in some round (absences, host tables), are
+    not kept apart, and have not met before."""
+    if problem.explicit_pairs is not None:  # a neighbourhood: its pairs are listed
+        yield from _listed(problem)
+        return
+    n = problem.people
+    attends = np.array([[bool(problem.allowed[p][r]) for r in range(problem.rounds)] for p in range(n)], dtype=np.bool_)
+    host = np.array([-1 if (t := problem.fixed_table(p)) is None else t for p in range(n)], dtype=np.int64)
+    excluded: list[list[int]] = [[] for _ in range(n)]
+    for i, j in (*problem.apart, *problem.met_before):
+        excluded[i].append(j)
+        excluded[j].append(i)
+    everyone = np.arange(n)
+    for p in range(n):
+        possible = (attends & attends[p]).any(axis=1)
+        if host[p] >= 0:
+            possible &= (host < 0) | (host == host[p])
+        possible[p] = False
+        possible[excluded[p]] = False
+        others = everyone[possible]
+        values = problem.values.row(p, others)
+        yield p, (values, values[others > p])
+
+
+def _listed(problem: Problem):  # type: ignore[no-untyped-def]
+    rows: list[list[int]] = [[] for _ in range(problem.people)]
+    later: list[list[int]] = [[] for _ in range(problem.people)]
+    for pair in problem.pairs:
+        if not pair.met_before:
+            rows[pair.i].append(pair.value)
+            rows[pair.j].append(pair.value)
+            later[pair.i].append(pair.value)
+    for p in range(problem.people):
+        yield p, (np.array(rows[p], dtype=np.int64), np.array(later[p], dtype=np.int64))

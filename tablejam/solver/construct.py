@@ -40,7 +40,7 @@ def table_sizes(problem: Problem, r: int) -> list[int]:
 class _Round:
     """The tables of one round while they fill up and are repaired."""
 
-    def __init__(self, problem: Problem, r: int, value: dict[tuple[int, int], int], met: set[tuple[int, int]]):
+    def __init__(self, problem: Problem, r: int, value: _Values, met: set[tuple[int, int]]):
         self.problem = problem
         self.r = r
         self.value = value
@@ -86,8 +86,8 @@ class _Round:
                 key = (min(p, q), max(p, q))
                 if key in self.met:
                     score -= REPEAT_PENALTY
-                else:
-                    score += self.value.get(key, 0)
+                elif key not in self.problem.apart:
+                    score += self.value[key]
         return score
 
     def options(self, p: int) -> list[int]:
@@ -101,7 +101,7 @@ class _Round:
         return sum(self.broken(p, t) for p, t in self.table_of.items())
 
     def total_value(self) -> float:
-        return sum(self.value.get((a, b), 0) for seated in self.tables for a in seated for b in seated if a < b)
+        return sum(self.value[a, b] for seated in self.tables for a in seated for b in seated if a < b)
 
     def rank(self) -> tuple[int, float]:
         """Fewer broken rules first, then more value."""
@@ -162,8 +162,8 @@ def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = Non
 
     `repair=False` leaves each round as placed: faster on large events, for a local search to repair."""
     rng = random.Random(seed)
-    value = {(pair.i, pair.j): pair.value for pair in problem.pairs}
-    met = {(pair.i, pair.j) for pair in problem.pairs if pair.met_before}
+    value = _Values(problem)
+    met = set(problem.met_before)
     kept = [r for r in range(problem.rounds) if given is not None and (given.table_of[r] >= 0).any()]
     for r in kept:
         for seated in given.groups(r):  # type: ignore[union-attr]
@@ -192,9 +192,19 @@ def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = Non
     return Seating.from_groups(seating, problem.people)
 
 
-def _placed_round(
-    problem: Problem, r: int, value: dict[tuple[int, int], int], met: set[tuple[int, int]], rng: random.Random
-) -> _Round:
+class _Values(dict[tuple[int, int], int]):
+    """Pair values as the greedy start asks for them, computed once each."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__()
+        self.problem = problem
+
+    def __missing__(self, key: tuple[int, int]) -> int:
+        self[key] = value = self.problem.value(*key)
+        return value
+
+
+def _placed_round(problem: Problem, r: int, value: _Values, met: set[tuple[int, int]], rng: random.Random) -> _Round:
     """Round r with hosts at their tables and everyone else, in a random order (capped sectors first), at the
     table where they gain most."""
     seats = _Round(problem, r, value, met)

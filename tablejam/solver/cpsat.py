@@ -58,13 +58,21 @@ CONSTRAINTS: dict[Rule, Constraint] = {}
 _enforces = registrar(CONSTRAINTS)
 
 
+class BuildStopped(Exception):
+    """The model was still being built when its stop came (a signal, or the deadline)."""
+
+
 class SeatingModel:
     """CP-SAT model of one instance (or of a part of it, when some seats are fixed)."""
 
-    def __init__(self, problem: Problem, switches: bool = False, symmetry: bool = True) -> None:
-        """`symmetry=False` leaves table labels free, for objectives that care which table is which."""
+    def __init__(
+        self, problem: Problem, switches: bool = False, symmetry: bool = True, stop: Stop | None = None
+    ) -> None:
+        """`symmetry=False` leaves table labels free, for objectives that care which table is which. Building a
+        large model takes seconds of Python: with `stop`, building ends early (BuildStopped) when it is met."""
         self.problem = problem
         self.symmetry = symmetry
+        self._stop = stop
         self.model = cp_model.CpModel()
         self.vars = Variables()
         # With switches, each rule is enforced (per table, sector or pair) only if its own literal is true,
@@ -84,6 +92,8 @@ class SeatingModel:
                 for t in problem.allowed[p][r]:
                     self.vars.seat[p, r, t] = model.new_bool_var(f"x[p{p},r{r},t{t}]")
         for k, pair in enumerate(problem.pairs):
+            if k % 4096 == 0:
+                self._in_time()
             for r in range(problem.rounds):
                 if self._common_tables(pair, r):
                     self.vars.meet[k, r] = model.new_bool_var(f"meet[{pair.i},{pair.j},r{r}]")
@@ -160,21 +170,30 @@ class SeatingModel:
     def meetings_follow_seats(self) -> None:
         """meet[i, j, r] is true exactly when i and j sit at the same table in round r."""
         seat = self.vars.seat
-        for (k, r), meet in self.vars.meet.items():
+        away = {key: var.Not() for key, var in seat.items()}  # made once: each is used for many pairs
+        for count, ((k, r), meet) in enumerate(self.vars.meet.items()):
+            if count % 4096 == 0:
+                self._in_time()
             pair = self.problem.pairs[k]
             for t in self.problem.allowed[pair.i][r]:
                 if (pair.j, r, t) in seat:
                     # both at t -> meet; meet and i at t -> j at t
-                    self.model.add_bool_or([seat[pair.i, r, t].Not(), seat[pair.j, r, t].Not(), meet])
-                    self.model.add_bool_or([meet.Not(), seat[pair.i, r, t].Not(), seat[pair.j, r, t]])
+                    self.model.add_bool_or([away[pair.i, r, t], away[pair.j, r, t], meet])
+                    self.model.add_bool_or([meet.Not(), away[pair.i, r, t], seat[pair.j, r, t]])
                 else:
-                    self.model.add_bool_or([meet.Not(), seat[pair.i, r, t].Not()])
+                    self.model.add_bool_or([meet.Not(), away[pair.i, r, t]])
+
+    def _in_time(self) -> None:
+        if self._stop is not None and self._stop.met():
+            raise BuildStopped
 
     @_enforces(Rule.REPEAT)
     def repeats(self) -> None:
         """first[pair] marks a first meeting; with repeats forbidden a pair meets at most once (met-before
         pairs never: they are among the pairs kept apart)."""
         for k in range(len(self.problem.pairs)):
+            if k % 4096 == 0:
+                self._in_time()
             meetings = self._meetings(k)
             if self.problem.forbid_repeats:
                 # met-before pairs are kept apart (see apart), so first = the one meeting, if any

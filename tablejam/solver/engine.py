@@ -20,7 +20,7 @@ from tablejam.models.schedule import Reason, Schedule, SolverInfo, Status
 from tablejam.models.settings import SolverSettings
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.construct import greedy_schedule
-from tablejam.solver.cpsat import SeatingModel
+from tablejam.solver.cpsat import BuildStopped, SeatingModel
 from tablejam.solver.explain import conflicting_rules
 from tablejam.solver.incumbent import Incumbent, Progress
 from tablejam.solver.lns import large_neighbourhood_search
@@ -127,6 +127,8 @@ def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:
     of the objective. The better of it and `seating` starts the search (on the Business Jam the design wins:
     6146 after 0.2 s of trading, against 5830 for the repaired greedy start)."""
     params = run.params
+    if run.left() < params.design_least_s:
+        return seating
     if run.incumbent.best is None:
         # A valid schedule first, from the greedy start (the design's labelling may take seconds on large events).
         criteria = run.local_search_stop(run.left() * params.relabel_share) | Valid()
@@ -176,7 +178,10 @@ def _full_cp_sat(
     `improve`: only CP-SAT's neighbourhood workers, which improve a valid hint faster than the full portfolio
     but prove nothing (measured on the Business Jam, 4.3 s from the greedy start: 5984-6002 against 5950-5956)."""
     best = run.incumbent
-    model = SeatingModel(problem)
+    try:
+        model = SeatingModel(problem, stop=run.clock())
+    except BuildStopped:  # interrupted, or out of time, while building
+        return "unknown"
     model.hint(hint)
     settings = run.settings
     if improve:
@@ -333,4 +338,4 @@ CP_SAT_CONFLICT = "CP-SAT proved that these rules cannot all hold together:"
 def cp_sat_fits(problem: Problem, max_size: int) -> bool:
     """Whether the full CP-SAT model (about 2 clauses per pair, round and table) is small enough to build and
     propagate in the time limits organisers use."""
-    return len(problem.pairs) * problem.rounds * problem.tables <= max_size
+    return problem.pair_count() * problem.rounds * problem.tables <= max_size

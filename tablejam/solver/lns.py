@@ -76,18 +76,18 @@ def neighbourhood_problem(
 
     apart = {(local[i], local[j]): rule for (i, j), rule in problem.apart.items() if i in local and j in local}
     pairs = []
-    total_value = sum(pair.value for pair in problem.pairs)
-    for pair in problem.pairs:
-        if pair.i not in local or pair.j not in local:
-            continue
-        i, j = local[pair.i], local[pair.j]
-        if not any(set(allowed[i][k]) & set(allowed[j][k]) for k in range(len(hood.rounds))):
-            continue
-        already = pair.met_before or met_elsewhere[pair.i, pair.j] > 0
-        if already and problem.forbid_repeats and not repair:
-            apart[i, j] = Rule.REPEAT
-        else:
-            pairs.append(Pair(i, j, pair.value, already))
+    for i, a in enumerate(people):
+        for j in range(i + 1, len(people)):
+            b = people[j]
+            meets = any(set(allowed[i][k]) & set(allowed[j][k]) for k in range(len(hood.rounds)))
+            if (a, b) in problem.apart or not meets:
+                continue
+            already = (a, b) in problem.met_before or met_elsewhere[a, b] > 0
+            if already and problem.forbid_repeats and not repair:
+                apart[i, j] = Rule.REPEAT
+            else:
+                pairs.append(Pair(i, j, problem.value(a, b), already))
+    total_value = sum(pair.value for pair in pairs)
 
     sub = replace(
         problem,
@@ -99,7 +99,8 @@ def neighbourhood_problem(
         allowed=allowed,
         sector=[problem.sector[p] for p in people],
         apart=apart,
-        pairs=pairs,
+        met_before=frozenset((pair.i, pair.j) for pair in pairs if pair.met_before),
+        explicit_pairs=pairs,
         fairness=0,
     )
     if repair and problem.forbid_repeats:
@@ -113,7 +114,7 @@ def neighbourhood_problem(
 def _conflict_rounds(problem: Problem, seating: Seating) -> list[tuple[tuple[int, int], list[int]]]:
     """Each repeated pair with the rounds in which it meets (the rounds a repair may free)."""
     rounds_of: dict[tuple[int, int], list[int]] = {}
-    before = {(pair.i, pair.j) for pair in problem.pairs if pair.met_before}
+    before = problem.met_before
     for r in range(seating.rounds):
         for seated in seating.groups(r):
             for a, b in combinations(sorted(seated), 2):

@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core.extending import intrinsic
 
 from tablejam.models.rules import RULES, Rule, registrar
 from tablejam.solver.problem import Problem
@@ -77,7 +79,7 @@ def _hosts_fixed(problem: Problem, arrays: Arrays) -> None:
 @_encodes(Rule.SECTOR_CAP)
 def _sector_caps(problem: Problem, arrays: Arrays) -> None:
     """Each participant's sector, and each sector's cap: the excess over a cap is a violation."""
-    arrays["sector"] = np.array(problem.sector, dtype=np.int32)
+    arrays["sector"] = np.asarray(problem.values.sector, dtype=np.int32)
     caps = [UNCAPPED if cap is None else cap for cap in problem.sector_cap] or [UNCAPPED]
     arrays["sector_cap"] = np.array(caps, dtype=np.int32)
 
@@ -92,7 +94,12 @@ def _kept_apart(problem: Problem, arrays: Arrays) -> None:
 
 
 def _objective(problem: Problem, arrays: Arrays) -> None:
-    """The fairness weight, and who counts for it (participants attending at least one round)."""
+    """How pairs are valued (computed by the kernels from the participants' tags and sectors); the fairness
+    weight, and who counts for it (participants attending at least one round)."""
+    assert problem.explicit_pairs is None, "the local search works on whole problems, not on neighbourhoods"
+    values = problem.values
+    arrays["offers"], arrays["needs"] = values.offers, values.needs
+    arrays["worth"] = np.array([values.new, values.complementary, values.cross_sector], dtype=np.int64)
     arrays["fairness"] = problem.fairness
     arrays["attending"] = np.array([any(problem.allowed[p]) for p in range(problem.people)], dtype=np.bool_)
 
@@ -102,13 +109,10 @@ def _repeats(problem: Problem, arrays: Arrays) -> None:
     """Forbidden: every meeting beyond a pair's first (or any, after met_before) is a violation, via `apart`
     for met-before pairs and the meeting counts otherwise. Minimised: each costs repeat_cost instead."""
     met_before = np.zeros((problem.people, problem.people), dtype=np.bool_)
-    value = np.zeros((problem.people, problem.people), dtype=np.int64)
-    for pair in problem.pairs:
-        if pair.met_before:
-            met_before[pair.i, pair.j] = met_before[pair.j, pair.i] = True
-        else:
-            value[pair.i, pair.j] = value[pair.j, pair.i] = pair.value
-    arrays.update(met_before=met_before, value=value, forbid=problem.forbid_repeats, repeat_cost=problem.repeat_cost)
+    for i, j in problem.met_before:
+        if (i, j) not in problem.apart:  # forbidden ones are kept apart
+            met_before[i, j] = met_before[j, i] = True
+    arrays.update(met_before=met_before, forbid=problem.forbid_repeats, repeat_cost=problem.repeat_cost)
 
 
 @dataclass
@@ -128,7 +132,9 @@ class SearchState:
     sector_cap: np.ndarray  # [S]
     apart: np.ndarray  # [n, n] must never share a table
     met_before: np.ndarray  # [n, n] (minimise mode only; forbidden ones are in apart)
-    value: np.ndarray  # [n, n] scaled value of a first meeting
+    offers: np.ndarray  # [n, words] tags offered, a bit set
+    needs: np.ndarray  # [n, words] tags needed
+    worth: np.ndarray  # [3] scaled weights: new, complementary, cross_sector
     forbid: bool
     repeat_cost: int
     fairness: int  # scaled weight of the fewest first meetings of any attending participant
@@ -180,8 +186,8 @@ class SearchState:
     @property
     def rules(self) -> tuple:
         """The rules and values, as the kernels take them."""
-        return (self.apart, self.met_before, self.value, self.sector, self.sector_cap, self.forbid,
-                self.repeat_cost, self.fairness, self.attending)  # fmt: skip
+        return (self.apart, self.met_before, self.offers, self.needs, self.worth, self.sector, self.sector_cap,
+                self.forbid, self.repeat_cost, self.fairness, self.attending)  # fmt: skip
 
     def score(self) -> tuple[int, int]:
         """(violations, objective) of the current seating, counted from scratch (scaled)."""
@@ -200,22 +206,49 @@ class SearchState:
 
 # fmt: off
 # The kernels take two tuples: `seat` = (table_of, seats, size, position, meet, sector_count, new_count, hist),
-# the seating and its bookkeeping, changed by moves; `rules` = (apart, met_before, value, sector, sector_cap,
-# forbid, repeat_cost, fairness, attending), read only. Unpacking them costs nothing in compiled code.
+# the seating and its bookkeeping, changed by moves; `rules` = (apart, met_before, offers, needs, worth, sector,
+# sector_cap, forbid, repeat_cost, fairness, attending), read only. Unpacking them costs nothing in compiled code.
 #
 # A pair change is counted in four parts: `hard` (meetings of a pair kept apart: always violations),
 # `repeat` (meetings beyond a pair's first, counting met_before), `gain` (the value of first meetings) and
 # `newness` (first meetings, per person, for the fairness term). Forbidden repeats are violations;
 # minimised ones cost repeat_cost each, and the participants in them are searched as conflicts are.
 
+@intrinsic
+def _popcount(typing_context, word):  # type: ignore[no-untyped-def]
+    """Set bits of a uint64: LLVM's ctpop, one instruction where the processor has it."""
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        ctpop = builder.module.declare_intrinsic("llvm.ctpop", [ir.IntType(64)])
+        return builder.call(ctpop, args)
+
+    return types.uint64(types.uint64), codegen
+
+
 @njit(cache=True)
-def _pair(i, j, m, apart, met_before, value):
+def _value(i, j, offers, needs, sector, worth):
+    """The scaled value of i and j meeting for the first time (see PairValues): computed, not stored, so memory
+    stays linear in the participants."""
+    value = worth[0]
+    if worth[1]:
+        matches = 0
+        for w in range(offers.shape[1]):
+            matches += np.int64(_popcount(offers[i, w] & needs[j, w]) + _popcount(offers[j, w] & needs[i, w]))
+        value += worth[1] * matches
+    if worth[2] and sector[i] >= 0 and sector[j] >= 0 and sector[i] != sector[j]:
+        value += worth[2]
+    return value
+
+
+@njit(cache=True)
+def _pair(i, j, m, apart, met_before, offers, needs, sector, worth):
     """(hard, repeats, gain, new) of pair i, j meeting m times in this event."""
     if apart[i, j]:
         return m, 0, 0, 0
     before = 1 if met_before[i, j] else 0
     new = 1 if (m >= 1 and before == 0) else 0
-    return 0, max(m + before - 1, 0), value[i, j] * new, new
+    gain = _value(i, j, offers, needs, sector, worth) if new else 0
+    return 0, max(m + before - 1, 0), gain, new
 
 
 @njit(cache=True)
@@ -231,7 +264,7 @@ def _fewest(hist):
 def _score(seat, rules):
     """(violations, objective, repeats) of the seating, counted from scratch."""
     _, _, _, _, meet, sector_count, _, _ = seat
-    apart, met_before, value, _, sector_cap, forbid, repeat_cost, fairness, attending = rules
+    apart, met_before, offers, needs, worth, sector, sector_cap, forbid, repeat_cost, fairness, attending = rules
     n = meet.shape[0]
     hard = 0
     repeats = 0
@@ -240,7 +273,7 @@ def _score(seat, rules):
     for i in range(n):
         for j in range(i + 1, n):
             if meet[i, j] > 0 or met_before[i, j]:
-                h, rep, g, new = _pair(i, j, meet[i, j], apart, met_before, value)
+                h, rep, g, new = _pair(i, j, meet[i, j], apart, met_before, offers, needs, sector, worth)
                 hard += h
                 repeats += rep
                 gain += g
@@ -262,7 +295,7 @@ def _score(seat, rules):
 
 
 @njit(cache=True)
-def _pair_change(i, j, step, meet, apart, met_before, value):
+def _pair_change(i, j, step, meet, apart, met_before, offers, needs, sector, worth):
     """Change in (hard, repeats, gain, new) when pair i, j meets `step` (+1 or -1) more times.
 
     The difference of two _pair calls, written out: this is the innermost loop. It takes the arrays
@@ -277,7 +310,8 @@ def _pair_change(i, j, step, meet, apart, met_before, value):
     else:
         repeat = -1 if m + before >= 2 else 0
         new = -1 if m + before == 1 and before == 0 else 0
-    return 0, repeat, value[i, j] * new, new
+    gain = new * _value(i, j, offers, needs, sector, worth) if new else 0
+    return 0, repeat, gain, new
 
 
 @njit(cache=True)
@@ -291,14 +325,14 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     skip_a (at a) and skip_b (at b), who are the swap partner if any. With a fairness term, each person's
     change in first meetings is written to who[k:], by[k:] (returning the new k)."""
     _, seats, size, _, meet, sector_count, _, _ = seat
-    apart, met_before, value, sector, sector_cap, _, _, fairness, _ = rules
+    apart, met_before, offers, needs, worth, sector, sector_cap, _, _, fairness, _ = rules
     hard = 0
     repeats = 0
     gain = 0
     for k2 in range(size[r, a]):
         x = seats[r, a, k2]
         if x != p and x != skip_a:
-            h, rep, g, new = _pair_change(p, x, -1, meet, apart, met_before, value)
+            h, rep, g, new = _pair_change(p, x, -1, meet, apart, met_before, offers, needs, sector, worth)
             hard += h
             repeats += rep
             gain += g
@@ -308,7 +342,7 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     for k2 in range(size[r, b]):
         y = seats[r, b, k2]
         if y != skip_b:
-            h, rep, g, new = _pair_change(p, y, 1, meet, apart, met_before, value)
+            h, rep, g, new = _pair_change(p, y, 1, meet, apart, met_before, offers, needs, sector, worth)
             hard += h
             repeats += rep
             gain += g
@@ -362,7 +396,7 @@ def _fewest_change(who, by, k, seat):
 @njit(cache=True)
 def _total(hard, repeats, gain, fairer, rules):
     """(violations, objective change) from the parts of a change."""
-    forbid, repeat_cost, fairness = rules[5], rules[6], rules[7]
+    forbid, repeat_cost, fairness = rules[7], rules[8], rules[9]
     objective = gain + fairness * fairer
     if forbid:
         return hard + repeats, objective
@@ -374,7 +408,7 @@ def _delta_move(r, p, b, seat, rules, who, by):
     """(violations, objective, repeats) change of moving p to table b in round r."""
     a = seat[0][r, p]
     hard, repeats, gain, k = _leaving_and_joining(r, p, a, b, -1, -1, seat, rules, who, by, 0)
-    fairer = _fewest_change(who, by, k, seat) if rules[7] else 0
+    fairer = _fewest_change(who, by, k, seat) if rules[9] else 0
     dv, do = _total(hard, repeats, gain, fairer, rules)
     return dv, do, repeats
 
@@ -386,21 +420,21 @@ def _delta_swap(r, p, q, seat, rules, who, by):
     Each leaves its table for the other's; pairs with the partner are unchanged (they part and
     meet no one new between them), and when both are of one sector the counts do not change."""
     table_of = seat[0]
-    sector = rules[3]
+    sector = rules[5]
     a = table_of[r, p]
     b = table_of[r, q]
     h1, rep1, g1, k = _leaving_and_joining(r, p, a, b, -1, q, seat, rules, who, by, 0)
     h2, rep2, g2, k = _leaving_and_joining(r, q, b, a, -1, p, seat, rules, who, by, k)
     hard = h1 + h2
     if sector[p] == sector[q] and sector[p] >= 0:
-        sector_count, sector_cap = seat[5], rules[4]
+        sector_count, sector_cap = seat[5], rules[6]
         s = sector[p]
         # Counted as one leaving and one joining each table; in truth the counts stay put.
         hard -= _sector_change(sector_count[r, a, s], sector_cap[s], -1) + _sector_change(
             sector_count[r, b, s], sector_cap[s], 1)
         hard -= _sector_change(sector_count[r, b, s], sector_cap[s], -1) + _sector_change(
             sector_count[r, a, s], sector_cap[s], 1)
-    fairer = _fewest_change(who, by, k, seat) if rules[7] else 0
+    fairer = _fewest_change(who, by, k, seat) if rules[9] else 0
     dv, do = _total(hard, rep1 + rep2, g1 + g2, fairer, rules)
     return dv, do, rep1 + rep2
 
@@ -428,7 +462,7 @@ def _met(i, j, step, seat, rules):
 @njit(cache=True)
 def _leave(r, p, seat, rules):
     table_of, seats, size, position, _, sector_count, _, _ = seat
-    sector = rules[3]
+    sector = rules[5]
     a = table_of[r, p]
     for k in range(size[r, a]):
         x = seats[r, a, k]
@@ -447,7 +481,7 @@ def _leave(r, p, seat, rules):
 @njit(cache=True)
 def _join(r, p, b, seat, rules):
     table_of, seats, size, position, _, sector_count, _, _ = seat
-    sector = rules[3]
+    sector = rules[5]
     for k in range(size[r, b]):
         _met(p, seats[r, b, k], 1, seat, rules)
     seats[r, b, size[r, b]] = p
@@ -473,7 +507,7 @@ def _apply(r, p, q, b, seat, rules):
 def _in_conflict(r, p, seat, rules):
     """Whether p takes part in a violation in round r, or in a repeat (forbidden or not)."""
     table_of, seats, size, _, meet, sector_count, _, _ = seat
-    apart, met_before, _, sector, sector_cap, _, _, _, _ = rules
+    apart, met_before, _, _, _, sector, sector_cap, _, _, _, _ = rules
     a = table_of[r, p]
     if a < 0:
         return False
@@ -498,7 +532,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
     watches the clock.
     """
     table_of, seats, size, _, _, _, _, _ = seat
-    forbid = rules[5]
+    forbid = rules[7]
     if status[RESEED] == 1:
         np.random.seed(seed)
         status[RESEED] = 0

@@ -1,15 +1,20 @@
-"""The instance in solver terms: integer indices, integer weights, the pairs that matter.
+"""The instance in solver terms: integer indices, integer weights, and how a pair is valued.
 
-Every search component (construction, local search, CP-SAT) reads this one view,
-so each rule is translated from the instance exactly once.
+Every search component (construction, local search, CP-SAT, bounds) reads this one view, so each
+rule is translated from the instance exactly once. Pairs are not listed one by one: a pair's value
+follows from the two people (their offers and needs, their sectors) and the weights, so it is computed
+where it is needed; only the pairs that differ from that rule (met before, kept apart) are stored.
+The whole list of pairs (`pairs`) is built on first use, for the models that are small enough to want it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import combinations
+from dataclasses import dataclass, field
+from functools import cached_property
 
-from tablejam.models.instance import WEIGHT_DECIMALS, Instance, complementarity, cross_sector
+import numpy as np
+
+from tablejam.models.instance import WEIGHT_DECIMALS, Instance
 from tablejam.models.rules import Rule
 
 
@@ -19,6 +24,61 @@ class Pair:
     j: int
     value: int  # scaled value of their first meeting: new + complementary*c + cross_sector*[diff]
     met_before: bool
+
+
+@dataclass(frozen=True)
+class PairValues:
+    """The value of a first meeting: new + complementary * c(i, j) + cross_sector * [two different sectors], with
+    c(i, j) = |offers_i & needs_j| + |offers_j & needs_i| counted on bit sets of tags (scaled integer weights)."""
+
+    new: int
+    complementary: int
+    cross_sector: int
+    sector: np.ndarray  # [n] sector index, -1 when none
+    offers: np.ndarray  # [n, words] bit set of tags offered (uint64 words)
+    needs: np.ndarray  # [n, words] bit set of tags needed
+
+    @classmethod
+    def of(cls, instance: Instance, sector: list[int], new: int, complementary: int, cross: int) -> PairValues:
+        tags = sorted({tag for p in instance.participants for tag in (*p.offers, *p.needs)})
+        bit = {tag: k for k, tag in enumerate(tags)}
+        words = max(1, -(-len(tags) // 64))
+        offers = np.zeros((len(instance.participants), words), dtype=np.uint64)
+        needs = np.zeros_like(offers)
+        for p, person in enumerate(instance.participants):
+            for held, tagged in ((offers, person.offers), (needs, person.needs)):
+                for tag in set(tagged):
+                    held[p, bit[tag] // 64] |= np.uint64(1) << np.uint64(bit[tag] % 64)
+        return cls(new, complementary, cross, np.array(sector, dtype=np.int32), offers, needs)
+
+    @cached_property
+    def _bits(self) -> tuple[list[int], list[int], list[int]]:
+        """Offers and needs as Python integers, and sectors as a list: one pair in plain arithmetic is faster than
+        numpy on arrays of one word."""
+
+        def number(words: np.ndarray) -> int:
+            return sum(int(word) << (64 * k) for k, word in enumerate(words))
+
+        return [number(row) for row in self.offers], [number(row) for row in self.needs], self.sector.tolist()
+
+    def value(self, i: int, j: int) -> int:
+        offers, needs, sector = self._bits
+        matches = (offers[i] & needs[j]).bit_count() + (offers[j] & needs[i]).bit_count()
+        cross = sector[i] >= 0 and sector[j] >= 0 and sector[i] != sector[j]
+        return self.new + self.complementary * matches + self.cross_sector * cross
+
+    def row(self, i: int, others: np.ndarray) -> np.ndarray:
+        """The values of i's first meetings with each of `others` (indices), at once."""
+        matches = _popcount(self.offers[i] & self.needs[others]).sum(axis=1)
+        matches += _popcount(self.offers[others] & self.needs[i]).sum(axis=1)
+        si, sectors = self.sector[i], self.sector[others]
+        cross = (si >= 0) & (sectors >= 0) & (sectors != si)
+        return self.new + self.complementary * matches.astype(np.int64) + self.cross_sector * cross.astype(np.int64)
+
+
+def _popcount(words: np.ndarray) -> np.ndarray:
+    """Set bits per uint64 word."""
+    return np.unpackbits(words.view(np.uint8).reshape(*words.shape, 8), axis=-1).sum(axis=-1)
 
 
 @dataclass
@@ -34,11 +94,14 @@ class Problem:
     sector_cap: list[int | None]  # cap of each sector index, None when uncapped
     sector_names: list[str]
     apart: dict[tuple[int, int], Rule]  # i < j: must never share a table, by this rule
-    pairs: list[Pair]  # i < j, may share a table in some round and are not kept apart
+    met_before: frozenset[tuple[int, int]]  # i < j: met at earlier events; under 'forbid' also in `apart`
+    values: PairValues
     scale: int  # objective weights are multiplied by this to make them integers
     repeat_cost: int
     fairness: int
     forbid_repeats: bool
+    # Given for a part of a problem (a neighbourhood): these pairs only, with their own values.
+    explicit_pairs: list[Pair] | None = field(default=None, repr=False)
 
     @classmethod
     def from_instance(cls, instance: Instance) -> Problem:
@@ -46,17 +109,19 @@ class Problem:
         people = instance.participants
         rounds = instance.rounds
         allowed: list[list[tuple[int, ...]]] = []
+        every = tuple(range(len(tables)))
         for person in people:
-            own = (instance.table_index[person.host],) if person.host else tuple(range(len(tables)))
+            own = (instance.table_index[person.host],) if person.host else every
             allowed.append([() if r + 1 in person.absent else own for r in range(rounds)])
 
         sector_names = sorted({p.sector for p in people if p.sector})
         sector_id = {name: k for k, name in enumerate(sector_names)}
+        sector = [sector_id[p.sector] if p.sector else -1 for p in people]
         scale = 10**WEIGHT_DECIMALS
         weights = instance.weights
-        new_w, comp_w, cross_w = (round(w * scale) for w in (weights.new, weights.complementary, weights.cross_sector))
+        all_weights = [round(w * scale) for w in (weights.new, weights.complementary, weights.cross_sector,
+                                                   weights.repeat, weights.fairness)]  # fmt: skip
         # Divide out common powers of ten so the numbers CP-SAT sees stay small.
-        all_weights = [new_w, comp_w, cross_w, round(weights.repeat * scale), round(weights.fairness * scale)]
         while scale > 1 and all(w % 10 == 0 for w in all_weights):
             scale //= 10
             all_weights = [w // 10 for w in all_weights]
@@ -67,24 +132,11 @@ class Problem:
         def indexed(pairs: frozenset[frozenset[str]]) -> set[tuple[int, int]]:
             return {(min(a, b), max(a, b)) for a, b in ((index[x], index[y]) for x, y in map(tuple, pairs))}
 
-        met_before = indexed(instance.met_before_pairs)
+        met_before = frozenset(indexed(instance.met_before_pairs))
         forbid = instance.rules.repeats == "forbid"
         # Each pair kept apart under the rule that says so (a keep-apart pair of colleagues: keep-apart).
         apart = dict.fromkeys(indexed(instance.apart_pairs - instance.keep_apart_pairs), Rule.COLLEAGUES)
         apart |= dict.fromkeys(indexed(instance.keep_apart_pairs), Rule.KEEP_APART)
-
-        pairs = []
-        for i, j in combinations(range(len(people)), 2):
-            if (i, j) in apart:
-                continue
-            if not any(set(allowed[i][r]) & set(allowed[j][r]) for r in range(rounds)):
-                continue  # never at the same table in the same round (absences, different host tables)
-            if forbid and (i, j) in met_before:
-                continue  # they may not meet at all: treated as apart
-            value = (
-                new_w + comp_w * complementarity(people[i], people[j]) + cross_w * cross_sector(people[i], people[j])
-            )
-            pairs.append(Pair(i, j, value, (i, j) in met_before))
         if forbid:  # they may not meet at all
             apart = dict.fromkeys(met_before, Rule.REPEAT) | apart
         apart = dict(sorted(apart.items()))
@@ -97,16 +149,49 @@ class Problem:
             capacity=[t.capacity for t in tables],
             minimum=[t.min for t in tables],
             allowed=allowed,
-            sector=[sector_id[p.sector] if p.sector else -1 for p in people],
+            sector=sector,
             sector_cap=[instance.sectors.cap(name) for name in sector_names],
             sector_names=sector_names,
             apart=apart,
-            pairs=pairs,
+            met_before=met_before,
+            values=PairValues.of(instance, sector, new_w, comp_w, cross_w),
             scale=scale,
             repeat_cost=repeat_w,
             fairness=fair_w,
             forbid_repeats=forbid,
         )
+
+    @cached_property
+    def pairs(self) -> list[Pair]:
+        """Every pair that may meet (i < j): not kept apart, and at one table in some round. Built on first use:
+        quadratic in the participants, for models small enough to take every pair."""
+        if self.explicit_pairs is not None:
+            return self.explicit_pairs
+        pairs = []
+        for i in range(self.people):
+            later = np.arange(i + 1, self.people)
+            for j, value in zip(later.tolist(), self.values.row(i, later).tolist(), strict=True):
+                if (i, j) not in self.apart and self.may_share_a_table(i, j):
+                    pairs.append(Pair(i, j, value, (i, j) in self.met_before))
+        return pairs
+
+    def value(self, i: int, j: int) -> int:
+        """The scaled value of i and j meeting for the first time (i < j)."""
+        if self.explicit_pairs is not None:
+            return self._explicit_values.get((i, j), 0)
+        return self.values.value(i, j)
+
+    @cached_property
+    def _explicit_values(self) -> dict[tuple[int, int], int]:
+        return {(pair.i, pair.j): pair.value for pair in self.explicit_pairs or []}
+
+    def may_share_a_table(self, i: int, j: int) -> bool:
+        """Whether i and j can sit at one table in some round (absences and host tables allowing)."""
+        return any(set(self.allowed[i][r]) & set(self.allowed[j][r]) for r in range(self.rounds))
+
+    def pair_count(self) -> int:
+        """About how many pairs may meet, without listing them (every pair but those kept apart)."""
+        return self.people * (self.people - 1) // 2 - len(self.apart)
 
     def attends(self, p: int, r: int) -> bool:
         return bool(self.allowed[p][r])

@@ -162,8 +162,6 @@ def _tables_for_groups(
 ) -> np.ndarray | None:
     """Round r's groups to tables: a group with a host's point to that host's table, the others where their
     count of people fits the table's limits (an exact assignment); None if no assignment keeps every limit."""
-    from scipy.optimize import linear_sum_assignment  # scipy.optimize takes 0.3 s to import: only when used
-
     groups = design.rounds[r]
     cost = np.zeros((len(groups), problem.tables), dtype=np.int64)
     for k, group in enumerate(groups):
@@ -173,6 +171,10 @@ def _tables_for_groups(
         for t in range(problem.tables):
             fits = problem.minimum[t] <= present <= problem.capacity[t] and hosted <= {t}
             cost[k, t] = 0 if fits else UNFIT
+    if not cost.any():  # every group fits every table (identical tables, no host): any order will do
+        return np.arange(len(groups), dtype=np.int32)
+    from scipy.optimize import linear_sum_assignment  # scipy.optimize takes 0.3 s to import: only when needed
+
     rows, columns = linear_sum_assignment(cost)
     if cost[rows, columns].sum() >= UNFIT:
         return None
