@@ -26,18 +26,18 @@ def counting_bound(problem: Problem) -> float:
     Fairness: the fewest new encounters is at most the smallest k_p.
     """
     counted = counting_bounds(problem.instance)
-    reach = [
-        sum(max((problem.capacity[t] for t in problem.allowed[p][r]), default=1) - 1 for r in range(problem.rounds))
-        for p in range(problem.people)
-    ]
+    largest: dict[tuple[int, ...], int] = {}  # by tables allowed (most people share one tuple: every table)
+    for allowed in {allowed for row in problem.allowed for allowed in row}:
+        largest[allowed] = max((problem.capacity[t] for t in allowed), default=1) - 1
+    reach = [sum(largest[allowed] for allowed in row) for row in problem.allowed]
     all_values: Counter[int] = Counter()  # value -> pairs (i < j) that may meet for the first time with it
     by_person = 0
     partners = [0] * problem.people
     for p, row in _first_meeting_values(problem):
         values, later = row
         partners[p] = len(values)
-        by_person += _sum_of_largest(values, reach[p])
-        all_values.update(Counter(later.tolist()))
+        by_person += _sum_of_largest(_counted(values), reach[p])
+        all_values.update(_counted(later))
     by_seats = 0
     left = counted.max_new_encounters
     for value in sorted(all_values, reverse=True):
@@ -56,12 +56,30 @@ def counting_bound(problem: Problem) -> float:
     return total / problem.scale
 
 
-def _sum_of_largest(values: np.ndarray, k: int) -> int:
-    if k <= 0 or not len(values):
-        return 0
-    if k >= len(values):
-        return int(values.sum())
-    return int(np.partition(values, len(values) - k)[len(values) - k :].sum())
+def _counted(values: np.ndarray) -> dict[int, int]:
+    """How many times each value occurs: by histogram where the values span little (the usual: a few tags and
+    sectors make a few values), by sorting otherwise."""
+    if not len(values):
+        return {}
+    low = int(values.min())
+    if int(values.max()) - low < 4096:
+        counts = np.bincount(values - low)
+        kinds = np.flatnonzero(counts)
+        return dict(zip((kinds + low).tolist(), counts[kinds].tolist(), strict=True))
+    kinds, counts = np.unique(values, return_counts=True)
+    return dict(zip(kinds.tolist(), counts.tolist(), strict=True))
+
+
+def _sum_of_largest(counted: dict[int, int], k: int) -> int:
+    """The sum of the k largest values, from how many times each occurs."""
+    total = 0
+    for value in sorted(counted, reverse=True):
+        if k <= 0:
+            break
+        taken = min(k, counted[value])
+        total += value * taken
+        k -= taken
+    return total
 
 
 def _first_meeting_values(problem: Problem):  # type: ignore[no-untyped-def]
@@ -80,10 +98,16 @@ def _first_meeting_values(problem: Problem):  # type: ignore[no-untyped-def]
         excluded[i].append(j)
         excluded[j].append(i)
     everyone = np.arange(n)
+    # Who p may sit with depends only on p's attendance and host table: worked out once per such profile.
+    company: dict[tuple[bytes, int], np.ndarray] = {}
     for p in range(n):
-        possible = (attends & attends[p]).any(axis=1)
-        if host[p] >= 0:
-            possible &= (host < 0) | (host == host[p])
+        profile = (attends[p].tobytes(), int(host[p]))
+        if profile not in company:
+            together = (attends & attends[p]).any(axis=1)
+            if host[p] >= 0:
+                together &= (host < 0) | (host == host[p])
+            company[profile] = together
+        possible = company[profile].copy()
         possible[p] = False
         possible[excluded[p]] = False
         others = everyone[possible]

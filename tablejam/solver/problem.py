@@ -78,7 +78,7 @@ class PairValues:
 
 def _popcount(words: np.ndarray) -> np.ndarray:
     """Set bits per uint64 word."""
-    return np.unpackbits(words.view(np.uint8).reshape(*words.shape, 8), axis=-1).sum(axis=-1)
+    return np.bitwise_count(words)
 
 
 @dataclass
@@ -198,12 +198,17 @@ class Problem:
 
     def fixed_table(self, p: int) -> int | None:
         """The one table p may use in every round p attends (a host's), None if p may move."""
-        tables = {self.allowed[p][r] for r in range(self.rounds) if self.allowed[p][r]}
-        if len(tables) == 1:
-            (only,) = tables
-            if len(only) == 1 and self.tables > 1:
-                return only[0]
-        return None
+        return self._fixed_tables[p]
+
+    @cached_property
+    def _fixed_tables(self) -> list[int | None]:
+        fixed: list[int | None] = []
+        for row in self.allowed:
+            attended = [allowed for allowed in row if allowed]
+            only = attended[0] if attended else ()
+            one = self.tables > 1 and len(only) == 1 and all(allowed == only for allowed in attended)
+            fixed.append(only[0] if one else None)
+        return fixed
 
     def attendees(self, r: int) -> list[int]:
         return [p for p in range(self.people) if self.allowed[p][r]]
