@@ -88,6 +88,11 @@ class SolveParams(BaseModel):
     finish_margin_s: float = Field(
         default=0.2, ge=0, description="Kept back from the time limit to check and write the schedule, seconds."
     )
+    finish_margin_per_person_s: float = Field(
+        default=0.00015,
+        ge=0,
+        description="Kept back besides, per participant: the checker judges the final schedule (0.5 s at 5,000).",
+    )
 
 
 class SolverSettings(BaseModel):

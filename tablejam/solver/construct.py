@@ -23,12 +23,18 @@ REPEAT_PENALTY = 10**6
 REPAIR_STEPS_PER_PARTICIPANT = 2
 # A round still broken after repair is built again in another order, up to this many times in all.
 ATTEMPTS_PER_ROUND = 5
+# Above this many participant-table pairs, placing each person at their best table costs seconds of Python:
+# large events are dealt round-robin instead (sector by sector, so that a sector spreads over the tables).
+GREEDY_MOST_WORK = 200_000
 
 
 def table_sizes(problem: Problem, r: int) -> list[int]:
     """How many to seat at each table in round r: as even as the minimums, hosts and capacities allow."""
     attendees = problem.attendees(r)
-    hosts = [sum(1 for p in attendees if problem.allowed[p][r] == (t,)) for t in range(problem.tables)]
+    hosts = [0] * problem.tables
+    for p in attendees:
+        if len(problem.allowed[p][r]) == 1:
+            hosts[problem.allowed[p][r][0]] += 1
     limits = [(max(low, host), cap) for low, host, cap in zip(problem.minimum, hosts, problem.capacity, strict=True)]
     # Without a seating that keeps the minimums (CP-SAT will prove none exists), keep the hosts at least.
     sizes = balanced_sizes(len(attendees), limits) or balanced_sizes(
@@ -169,9 +175,13 @@ def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = Non
         for seated in given.groups(r):  # type: ignore[union-attr]
             met.update((a, b) for a in seated for b in seated if a < b)
     seating: list[list[list[int]]] = []
+    dealt = problem.people * problem.tables > GREEDY_MOST_WORK
     for r in range(problem.rounds):
         if r in kept:
             seating.append(given.groups(r))  # type: ignore[union-attr]
+            continue
+        if dealt:
+            seating.append(_dealt_round(problem, r, rng))
             continue
         best: _Round | None = None
         for _ in range(ATTEMPTS_PER_ROUND if repair else 1):
@@ -220,6 +230,38 @@ def _placed_round(problem: Problem, r: int, value: _Values, met: set[tuple[int, 
     for p in movable:
         seats.place(p, max(seats.options(p), key=lambda t: seats.gain(p, t) + rng.random()))
     return seats
+
+
+def _dealt_round(problem: Problem, r: int, rng: random.Random) -> list[list[int]]:
+    """Round r dealt round-robin: hosts at their tables, the others sector by sector (in a random order within
+    each, a random table first) to the next table short of its size."""
+    sizes = table_sizes(problem, r)
+    tables: list[list[int]] = [[] for _ in range(problem.tables)]
+    movable = []
+    for p in problem.attendees(r):
+        if len(problem.allowed[p][r]) == 1:
+            tables[problem.allowed[p][r][0]].append(p)
+        else:
+            movable.append(p)
+    rng.shuffle(movable)
+    movable.sort(key=lambda p: problem.sector[p])
+    open_tables = [t for t in range(problem.tables) if len(tables[t]) < sizes[t]]
+    turn = rng.randrange(len(open_tables)) if open_tables else 0
+    for p in movable:
+        while (
+            open_tables
+            and len(tables[open_tables[turn % len(open_tables)]]) >= sizes[open_tables[turn % len(open_tables)]]
+        ):
+            open_tables.pop(turn % len(open_tables))
+        if not open_tables:  # sizes give no room (the limits cannot seat the round): anywhere allowed with room
+            room = [t for t in problem.allowed[p][r] if len(tables[t]) < problem.capacity[t]] or list(
+                problem.allowed[p][r]
+            )
+            tables[room[0]].append(p)
+            continue
+        tables[open_tables[turn % len(open_tables)]].append(p)
+        turn += 1
+    return tables
 
 
 def _cap_of(problem: Problem, p: int) -> int:

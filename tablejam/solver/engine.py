@@ -24,7 +24,7 @@ from tablejam.solver.cpsat import BuildStopped, SeatingModel
 from tablejam.solver.explain import conflicting_rules
 from tablejam.solver.incumbent import Incumbent, Progress
 from tablejam.solver.lns import large_neighbourhood_search
-from tablejam.solver.local_search import SearchState, parallel_local_search, relabel, search_ready
+from tablejam.solver.local_search import parallel_local_search, relabel, search_ready
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
 from tablejam.solver.stop import (
@@ -129,21 +129,23 @@ def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:
     params = run.params
     if run.left() < params.design_least_s:
         return seating
-    if run.incumbent.best is None:
-        # A valid schedule first, from the greedy start (the design's labelling may take seconds on large events).
-        criteria = run.local_search_stop(run.left() * params.relabel_share) | Valid()
-        repaired = parallel_local_search(problem, seating, run.walks(), criteria, run.settings.seed)
-        if run.incumbent.offer(repaired.seating, "local-search", found_at=repaired.valid_at):
-            seating = repaired.seating
     # A live design search only where its CP-SAT model is small; one worker: formulas and catalogue only.
     small = problem.people <= DESIGN_SEARCH_MOST_PEOPLE and not run.one_worker()
     deadline = time.perf_counter() + min(params.design_search_s, run.left() / 4) if small else None
     template = design_template(problem, run.settings.seed, deadline)
-    if template is None:
+    laid_out = None
+    if template is not None:
+        # Rounds beyond the design's are the greedy start's, built around the design's meetings.
+        laid_out = greedy_schedule(problem, run.settings.seed, given=template.seating(problem), repair=False)
+        run.incumbent.offer(laid_out, "design")
+    if run.incumbent.best is None:
+        # A valid schedule soon, from the greedy start (trading a design's points may take seconds on large events).
+        criteria = run.local_search_stop(run.left() * params.relabel_share) | Valid()
+        repaired = parallel_local_search(problem, seating, run.walks(), criteria, run.settings.seed)
+        if run.incumbent.offer(repaired.seating, "local-search", found_at=repaired.valid_at):
+            seating = repaired.seating
+    if template is None or laid_out is None:
         return seating
-    # Rounds beyond the design's are the greedy start's, built around the design's meetings.
-    laid_out = greedy_schedule(problem, run.settings.seed, given=template.seating(problem), repair=False)
-    run.incumbent.offer(laid_out, "design")
     # Trading stops where it stops paying: after as many trades without a better labelling as there are points
     # times RELABEL_PATIENCE (on the Business Jam the best labelling comes within 0.2 s).
     criteria = run.relabel_stop(run.left() * params.relabel_share) | NoImprovement(
@@ -151,9 +153,8 @@ def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:
     )
     laid = relabel(problem, laid_out, template.point_tables(), template.label, criteria, run.settings.seed)
     run.incumbent.offer(laid.seating, "design")
-    if (laid.violations, -laid.objective) <= SearchState.from_seating(problem, seating).rank():
-        return laid.seating
-    return seating
+    # The best valid start by the checker's count, where there is one; else the design's, which repeats nothing.
+    return run.incumbent.seating() or laid.seating
 
 
 # The live design search (CP-SAT over difference orbits) is for small events: the catalogue holds up to 64 points.
@@ -241,7 +242,8 @@ class _Run:
         self.params = settings.params
         self.stop = stop
         self.started = time.perf_counter()
-        self.deadline = self.started + settings.time_limit - self.params.finish_margin_s
+        margin = self.params.finish_margin_s + self.params.finish_margin_per_person_s * len(instance.participants)
+        self.deadline = self.started + settings.time_limit - margin
         self.scale = 1  # of local-search objectives, set once the problem is built
 
     def left(self) -> float:

@@ -29,6 +29,8 @@ class Best:
     objective: float  # the checker's, in the instance's units
     status: Status
     engine: str  # which phase found it
+    rounds: list[RoundSeating]  # the seating as the document has it
+    report: CheckReport  # the checker's verdict on it (valid)
 
 
 class Incumbent:
@@ -57,7 +59,8 @@ class Incumbent:
 
         `exact`: it comes from a model of every rule, so the checker must accept it, and its `claimed`
         objective must be the checker's; anything else means the model and the rules disagree."""
-        report = check(self.problem.instance, Schedule(rounds=as_rounds(self.problem, seating)))
+        rounds = as_rounds(self.problem, seating)
+        report = check(self.problem.instance, Schedule(rounds=rounds))
         assert report.stats is not None
         if exact and not report.valid:
             raise InternalError(f"CP-SAT returned a schedule the checker rejects: {_broken(report)}")
@@ -74,7 +77,7 @@ class Incumbent:
             self.first_valid_s = round((found_at or time.perf_counter()) - self.started, 3)
         best = self.best
         if best is None or objective > best.objective or (objective == best.objective and status == "optimal"):
-            self.best = Best(seating, objective, status, engine)
+            self.best = Best(seating, objective, status, engine, rounds, report)
             self.heard(objective, self.bound)
             return True
         return False
@@ -96,18 +99,24 @@ class Incumbent:
         return None if self.best is None else self.best.seating
 
     def schedule(self, solver: SolverInfo) -> Schedule:
-        """The best schedule as the document users see."""
+        """The best schedule as the document users see (judged by the checker when it was offered)."""
         assert self.best is not None
-        rounds = as_rounds(self.problem, self.best.seating)
-        return judged_schedule(self.problem.instance, rounds, self.best.status, self.bound, solver)
+        best = self.best
+        return judged_schedule(self.problem.instance, best.rounds, best.status, self.bound, solver, best.report)
 
 
 def judged_schedule(
-    instance: Instance, rounds: list[RoundSeating], status: Status, bound: float | None, solver: SolverInfo
+    instance: Instance,
+    rounds: list[RoundSeating],
+    status: Status,
+    bound: float | None,
+    solver: SolverInfo,
+    report: CheckReport | None = None,
 ) -> Schedule:
-    """The schedule document for `rounds`, after the checker has accepted them: statistics from the checker,
-    the bound (None: none known) and the gap, and status optimal where the bound proves it."""
-    report = check(instance, Schedule(rounds=rounds))
+    """The schedule document for `rounds`, after the checker has accepted them (`report`: its verdict on exactly
+    these rounds, if already given): statistics from the checker, the bound (None: none known) and the gap, and
+    status optimal where the bound proves it."""
+    report = report or check(instance, Schedule(rounds=rounds))
     if not report.valid or report.stats is None:
         raise InternalError(f"the engine produced a schedule the checker rejects: {_broken(report)}")
     objective = report.stats.objective

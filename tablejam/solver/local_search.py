@@ -155,19 +155,8 @@ class SearchState:
         size = np.zeros((rounds, tables), dtype=np.int32)
         position = np.full((rounds, n), -1, dtype=np.int32)
         sector_count = np.zeros((rounds, tables, sectors), dtype=np.int32)
-        meet = np.zeros((n, n), dtype=np.int32)
-        for r in range(rounds):
-            for t, seated in enumerate(seating.groups(r)):
-                for p in seated:
-                    position[r, p] = size[r, t]
-                    seats[r, t, size[r, t]] = p
-                    size[r, t] += 1
-                    if problem.sector[p] >= 0:
-                        sector_count[r, t, problem.sector[p]] += 1
-                for a in seated:
-                    for b in seated:
-                        if a != b:
-                            meet[a, b] += 1
+        meet = np.zeros((n, n), dtype=np.int16)  # meetings of a pair: at most the rounds (up to 1,000)
+        _bookkeeping(table_of, arrays["sector"], seats, size, position, sector_count, meet)
         first = (meet > 0) & ~arrays["apart"] & ~arrays["met_before"]
         new_count = first.sum(axis=1).astype(np.int64)
         hist = np.bincount(new_count[arrays["attending"]], minlength=n + 1).astype(np.int64)
@@ -238,6 +227,28 @@ def _value(i, j, offers, needs, sector, worth):
     if worth[2] and sector[i] >= 0 and sector[j] >= 0 and sector[i] != sector[j]:
         value += worth[2]
     return value
+
+
+@njit(cache=True)
+def _bookkeeping(table_of, sector, seats, size, position, sector_count, meet):
+    """Fill the seating's bookkeeping from table_of (who sits where, each table's seats, counts by sector, and
+    the meetings of every pair): compiled, as it is quadratic in the table size and linear in the people."""
+    rounds, n = table_of.shape
+    for r in range(rounds):
+        for p in range(n):
+            t = table_of[r, p]
+            if t < 0:
+                continue
+            position[r, p] = size[r, t]
+            seats[r, t, size[r, t]] = p
+            size[r, t] += 1
+            if sector[p] >= 0:
+                sector_count[r, t, sector[p]] += 1
+        for t in range(size.shape[1]):
+            for k in range(size[r, t]):
+                for k2 in range(size[r, t]):
+                    if k != k2:
+                        meet[seats[r, t, k], seats[r, t, k2]] += 1
 
 
 @njit(cache=True)
@@ -751,7 +762,7 @@ def _compile() -> None:
 
 def kernels_ready() -> bool:
     """Whether the compiled kernels are loaded or in numba's on-disk cache (if not, a first call compiles them)."""
-    for kernel in (_search, _score, _relabel):
+    for kernel in (_search, _score, _relabel, _bookkeeping):
         if kernel.signatures:
             continue
         try:
@@ -795,7 +806,7 @@ def local_search(
     until = UNTIL_VALID if stop.until_valid() else UNTIL_SETTLED if stop.until_settled() else 0
     status[[CUR_V, CUR_O, CUR_R, BEST_V, BEST_O, BEST_R, RESEED, STOP_WHEN_VALID]] = [v, o, repeats, v, o, repeats, 1,
                                                                                        until]  # fmt: skip
-    tabu = np.zeros((*state.table_of.shape, problem.tables), dtype=np.int64)
+    tabu = np.zeros((*state.table_of.shape, problem.tables), dtype=np.int32)  # iterations: below 2**31
     best_table_of = state.table_of.copy()
     tenure = max(2, min(10, problem.people // 8))
     valid_at = time.perf_counter() if v == 0 else None

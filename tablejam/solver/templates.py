@@ -75,15 +75,27 @@ def design_template(problem: Problem, seed: int = 0, deadline: float | None = No
             design = golfer_design(tables, size, min(problem.rounds - 1, most_rounds(tables, size)))
         if design is None or len(design.rounds) < 2:
             continue
-        template = _laid_over(problem, design, attending, random.Random(seed))
-        if template is not None:
-            return template
+        rng = random.Random(seed)
+        for by_sector in (True, *[False] * RANDOM_LABELLINGS):
+            template = _laid_over(problem, design, attending, rng, by_sector)
+            if template is not None:
+                return template
     return None
 
 
-def _laid_over(problem: Problem, design: Design, attending: list[int], rng: random.Random) -> Template | None:
-    """The design with hosts on points that never meet, the others at random points where the rounds' table
-    limits allow, and each round's groups assigned to tables; None where the limits or hosts cannot be met."""
+# Random labellings tried where the one by sector leaves a table below its minimum (absences in one group).
+RANDOM_LABELLINGS = 3
+
+
+def _laid_over(
+    problem: Problem, design: Design, attending: list[int], rng: random.Random, by_sector: bool
+) -> Template | None:
+    """The design with hosts on points that never meet, the others on the remaining points, and each round's groups
+    assigned to tables; None where the limits or hosts cannot be met.
+
+    `by_sector`: the others in order of sector and company over the points in their order, so that people of
+    one sector, and colleagues, fill a row of a transversal design or row shifts, whose points never meet; sector
+    caps and colleagues apart then hold from the start. Otherwise at random."""
     points = design.groups * design.size
     group_of = np.zeros((len(design.rounds), points), dtype=np.int32)
     for r, groups in enumerate(design.rounds):
@@ -93,17 +105,15 @@ def _laid_over(problem: Problem, design: Design, attending: list[int], rng: rand
     hosts = [p for p in attending if problem.fixed_table(p) is not None]
     if not _place_hosts(problem, design, group_of, hosts, label):
         return None
-    others = [p for p in attending if p not in set(hosts)]
-    # Those absent most often first: their empty seats are the hardest to spread over the groups.
-    others.sort(key=lambda p: (-sum(not problem.attends(p, r) for r in range(problem.rounds)), rng.random()))
+    hosting = set(hosts)
+    others = [p for p in attending if p not in hosting]
     free = [point for point in range(points) if label[point] == HOLE]
-    rng.shuffle(free)
-    for p in others:
-        point = _roomiest_point(problem, design, group_of, label, free, p)
-        if point is None:
-            return None
-        label[point] = p
-        free.remove(point)
+    if by_sector:
+        company = [person.company or "" for person in problem.instance.participants]
+        others.sort(key=lambda p: (problem.sector[p], company[p], p))
+    else:
+        rng.shuffle(others)
+    label[free[: len(others)]] = others
     table_of_group = np.zeros((len(design.rounds), design.groups), dtype=np.int32)
     for r in range(len(design.rounds)):
         assigned = _tables_for_groups(problem, design, group_of, label, r)
@@ -136,48 +146,32 @@ def _place_hosts(problem: Problem, design: Design, group_of: np.ndarray, hosts: 
     return True
 
 
-def _present(problem: Problem, label: np.ndarray, group: tuple[int, ...], r: int) -> int:
-    return sum(1 for point in group if label[point] != HOLE and problem.attends(int(label[point]), r))
-
-
-def _roomiest_point(
-    problem: Problem, design: Design, group_of: np.ndarray, label: np.ndarray, free: list[int], p: int
-) -> int | None:
-    """A free point for p whose groups stay within the largest capacity in every round p attends (the first such
-    point in `free`, which is shuffled); None if there is none."""
-    largest = max(problem.capacity)
-    for point in free:
-        fits = all(
-            _present(problem, label, design.rounds[r][group_of[r, point]], r) < largest
-            for r in range(len(design.rounds))
-            if problem.attends(p, r)
-        )
-        if fits:
-            return point
-    return None
-
-
 def _tables_for_groups(
     problem: Problem, design: Design, group_of: np.ndarray, label: np.ndarray, r: int
 ) -> np.ndarray | None:
     """Round r's groups to tables: a group with a host's point to that host's table, the others where their
     count of people fits the table's limits (an exact assignment); None if no assignment keeps every limit."""
-    groups = design.rounds[r]
-    cost = np.zeros((len(groups), problem.tables), dtype=np.int64)
-    for k, group in enumerate(groups):
-        present = _present(problem, label, group, r)
-        hosted = {problem.allowed[int(label[point])][r][0] for point in group if label[point] != HOLE
-                  and len(problem.allowed[int(label[point])][r]) == 1}  # fmt: skip
-        for t in range(problem.tables):
-            fits = problem.minimum[t] <= present <= problem.capacity[t] and hosted <= {t}
-            cost[k, t] = 0 if fits else UNFIT
-    if not cost.any():  # every group fits every table (identical tables, no host): any order will do
-        return np.arange(len(groups), dtype=np.int32)
+    groups = len(design.rounds[r])
+    seated = np.array([p >= 0 and problem.attends(int(p), r) for p in label.tolist()], dtype=np.bool_)
+    present = np.bincount(group_of[r][seated], minlength=groups)
+    # The table each group's hosts hold (-1: no host; -2: hosts of two tables, which no table takes).
+    hosted = np.full(groups, -1, dtype=np.int64)
+    for point in np.flatnonzero(seated).tolist():
+        table = problem.fixed_table(int(label[point]))
+        if table is not None:
+            k = group_of[r, point]
+            hosted[k] = table if hosted[k] in (-1, table) else -2
+    minimum, capacity = np.array(problem.minimum), np.array(problem.capacity)
+    fits = (minimum[None, :] <= present[:, None]) & (present[:, None] <= capacity[None, :])
+    fits &= (hosted[:, None] == -1) | (hosted[:, None] == np.arange(problem.tables)[None, :])
+    if fits.all():  # every group fits every table (identical tables, no host): any order will do
+        return np.arange(groups, dtype=np.int32)
     from scipy.optimize import linear_sum_assignment  # scipy.optimize takes 0.3 s to import: only when needed
 
+    cost = np.where(fits, 0, UNFIT)
     rows, columns = linear_sum_assignment(cost)
     if cost[rows, columns].sum() >= UNFIT:
         return None
-    assigned = np.zeros(len(groups), dtype=np.int32)
+    assigned = np.zeros(groups, dtype=np.int32)
     assigned[rows] = columns
     return assigned
