@@ -39,12 +39,14 @@ import hashlib
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,7 @@ RUNGS: list[tuple[int, int, int]] = [
     (9, 4, 11), (10, 4, 9), (10, 4, 13), (6, 5, 6), (10, 6, 5), (12, 5, 6), (16, 8, 6),
 ]  # fmt: skip
 MODES = ("forbid", "minimise")
+SHOWN = ("rung", "tool", "mode", "seed", "status", "repeats", "time_s", "wall_s", "cpu_s", "load")  # printed per run
 
 HOW_TO_FETCH = f"""\
 fetch the peer outside this repository first:
@@ -96,6 +99,28 @@ def count_repeats(rounds: list[list[list[Any]]], people: list[Any], size: int) -
         for table in seated:
             meetings.update(frozenset(pair) for pair in combinations(table, 2))
     return sum(n - 1 for n in meetings.values()), sum(n > 1 for n in meetings.values())
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+@dataclass
+class Timer:
+    """A run's wall time, the CPU time of the processes it waited for, and the machine's load (1-minute average)
+    when it started: on a shared machine wall time swells with others' load, CPU time much less."""
+
+    load: float = field(default_factory=lambda: round(os.getloadavg()[0], 1))
+    wall: float = field(default_factory=time.perf_counter)
+    cpu: float = field(default_factory=_children_cpu)
+
+    def figures(self) -> dict[str, float]:
+        return {
+            "wall_s": round(time.perf_counter() - self.wall, 2),
+            "cpu_s": round(_children_cpu() - self.cpu, 2),
+            "load": self.load,
+        }
 
 
 # ---------------------------------------------------------------------------------------------- the peer
@@ -139,24 +164,24 @@ def check_peer(peer: Path) -> dict[str, str]:
 def run_peer(peer: Path, g: int, p: int, w: int, seed: int, timeout: float) -> dict[str, Any]:
     """One headless run of the peer through our driver; its repeats counted here."""
     row: dict[str, Any] = {"tool": "peer", "rung": rung_name(g, p, w), "mode": "default effort", "seed": seed}
-    started = time.perf_counter()
+    timer = Timer()
     try:
         completed = subprocess.run(
             ["node", str(DRIVER), str(peer), str(g), str(p), str(w), str(seed)],
             capture_output=True, text=True, timeout=timeout,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
-        return {**row, "status": f"skipped: over {timeout:g} s", "wall_s": round(time.perf_counter() - started, 1)}
-    wall = time.perf_counter() - started
+        return {**row, "status": f"skipped: over {timeout:g} s", **timer.figures()}
+    clock = timer.figures()
     if completed.returncode != 0:
         error = (completed.stderr.strip().splitlines() or ["no output"])[-1]
-        return {**row, "status": f"error: {error}", "wall_s": round(wall, 2)}
+        return {**row, "status": f"error: {error}", **clock}
     produced = json.loads(completed.stdout)
     rounds = produced["rounds"]
     try:
         repeats, pairs = count_repeats(rounds, list(range(g * p)), p)
     except ValueError as error:
-        return {**row, "status": f"invalid: {error}", "wall_s": round(wall, 2)}
+        return {**row, "status": f"invalid: {error}", **clock}
     return {
         **row,
         "status": "ok" if len(rounds) == w else f"only {len(rounds)} of {w} rounds",
@@ -164,7 +189,7 @@ def run_peer(peer: Path, g: int, p: int, w: int, seed: int, timeout: float) -> d
         "repeats": repeats,
         "pairs_repeated": pairs,
         "time_s": produced["time_s"],
-        "wall_s": round(wall, 2),
+        **clock,
         "round_scores": produced["round_scores"],
     }
 
@@ -192,16 +217,16 @@ def run_tablejam(g: int, p: int, w: int, mode: str, seed: int, time_limit: float
     with tempfile.TemporaryDirectory() as folder:
         event = Path(folder) / "event.json"
         event.write_text(instance.model_dump_json())
-        started = time.perf_counter()
+        timer = Timer()
         completed = subprocess.run(
             [sys.executable, "-m", "tablejam.cli", "solve", str(event), "--time-limit", f"{time_limit:g}",
              "--seed", str(seed), "--format", "json"],
             cwd=ROOT, env=tablejam_env(), capture_output=True, text=True,
         )  # fmt: skip
-        wall = time.perf_counter() - started
+        clock = timer.figures()
     if completed.returncode not in (0, 4):  # 4: no schedule within the limit, still a JSON document
         error = (completed.stderr.strip().splitlines() or ["no output"])[-1]
-        return {**row, "status": f"error (exit {completed.returncode}): {error}", "wall_s": round(wall, 2)}
+        return {**row, "status": f"error (exit {completed.returncode}): {error}", **clock}
     schedule = json.loads(completed.stdout)
     solver = schedule.get("solver") or {}
     stats = schedule.get("stats")
@@ -219,7 +244,7 @@ def run_tablejam(g: int, p: int, w: int, mode: str, seed: int, time_limit: float
         "pairs_repeated": counted[1] if counted else None,
         "time_s": solver.get("time_s"),
         "first_s": solver.get("first_schedule_s"),
-        "wall_s": round(wall, 2),
+        **clock,
         "engine": solver.get("engine", ""),
     }
 
@@ -246,9 +271,11 @@ def _repeats_cell(rows: list[dict[str, Any]]) -> str:
 
 
 def _time_cell(rows: list[dict[str, Any]]) -> str:
+    """The solve's time over seeds, and in brackets the CPU time of the whole process (start included)."""
     timed = [round(float(r["time_s"]), 1) for r in rows if r.get("time_s") is not None]
+    cpu = [round(float(r["cpu_s"]), 1) for r in rows if r.get("time_s") is not None and r.get("cpu_s") is not None]
     skipped = [r for r in rows if str(r["status"]).startswith("skipped")]
-    text = _spread(timed)
+    text = _spread(timed) + (f" ({_spread(cpu)})" if cpu else "")
     if skipped:
         text += (", " if text else "") + f"{len(skipped)} over {skipped[0]['status'].split('over ')[1]}"
     return text
@@ -318,12 +345,16 @@ def render(meta: dict[str, Any], runs: list[dict[str, Any]], summary: str) -> st
         "this harness on the peer's rounds; for tablejam `stats.repeat_meetings` (checked against the same count "
         "on its seating), or, marked `*`, `solver.least_violations` when it returned no schedule within the limit.",
         f"- Seeds {', '.join(map(str, seeds))}; repeats are listed per seed in that order, times as the range "
-        "over seeds in seconds.",
+        "over seeds in seconds: the solve's own time, and in brackets the CPU time (user + system) of the whole "
+        "process, start and imports included (tablejam searches with 2 workers, so its CPU time can exceed its "
+        "time; the peer runs on one thread). The machine was shared with other benchmarks; `load` in the runs "
+        "below is its 1-minute load average when each run started. On 2 cores a load of 5 stretches wall times "
+        "several-fold, CPU times much less: compare CPU times when the loads differ.",
         "",
         "## Figures",
         "",
-        "| rung (g-p-w) | people | peer repeats | peer time (s) | tablejam forbid repeats | forbid time (s) "
-        "| tablejam minimise repeats | minimise time (s) |",
+        "| rung (g-p-w) | people | peer repeats | peer time s (CPU s) | tablejam forbid repeats "
+        "| forbid time s (CPU s) | tablejam minimise repeats | minimise time s (CPU s) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for rung in rung_names:
@@ -342,12 +373,12 @@ def render(meta: dict[str, Any], runs: list[dict[str, Any]], summary: str) -> st
     lines += [
         "## Runs",
         "",
-        "| rung | tool | mode | seed | status | repeats | pairs repeated | time_s | wall_s | engine |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| rung | tool | mode | seed | status | repeats | pairs repeated | time_s | wall_s | cpu_s | load | engine |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         cells = [r["rung"], r["tool"], r["mode"], r["seed"], r["status"], r.get("repeats"), r.get("pairs_repeated"),
-                 r.get("time_s"), r.get("wall_s"), r.get("engine", "")]  # fmt: skip
+                 r.get("time_s"), r.get("wall_s"), r.get("cpu_s"), r.get("load"), r.get("engine", "")]  # fmt: skip
         lines.append("| " + " | ".join("" if c is None else str(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -420,8 +451,7 @@ def main(argv: list[str] | None = None) -> int:
             if "tablejam" in args.tools:
                 batch += [run_tablejam(g, p, w, mode, seed, args.time_limit) for mode in MODES]
             for row in batch:
-                print("  ".join(f"{k}={row.get(k)}" for k in ("rung", "tool", "mode", "seed", "status", "repeats",
-                                                            "time_s", "wall_s")), flush=True)  # fmt: skip
+                print("  ".join(f"{k}={row.get(k)}" for k in SHOWN), flush=True)
             runs += batch
 
     command = "nice -n 19 python -m benchmarks.peer" + (f" --peer {args.peer}" if "peer" in args.tools else "")
