@@ -328,7 +328,8 @@ def render(meta: dict[str, Any], runs: list[dict[str, Any]], summary: str) -> st
         "# tablejam beside Good-Enough Golfers",
         "",
         f"Produced by `{meta['command']}` on {meta['date']}: {meta['cpus']} cores ({meta['machine']}, shared with "
-        f"other benchmarks, every run under `nice -n 19`), Python {meta['python']}, Node {peer.get('node', '?')}.",
+        f"other work, every run at niceness {meta.get('niceness', 19)}), Python {meta['python']}, "
+        f"Node {peer.get('node', '?')}.",
         "",
         f"- **Good-Enough Golfers** (MIT): [{PEER_REPO}]({PEER_REPO}) at commit `{peer.get('commit', '?')}` "
         f"(`lib/geneticSolver.js` sha256 `{str(peer.get('solver_sha256', '?'))[:16]}...`{same}), "
@@ -454,7 +455,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("  ".join(f"{k}={row.get(k)}" for k in SHOWN), flush=True)
             runs += batch
 
-    command = "nice -n 19 python -m benchmarks.peer" + (f" --peer {args.peer}" if "peer" in args.tools else "")
+    niceness = os.nice(0)
+    command = ("" if niceness == 0 else f"nice -n {niceness} ") + "python -m benchmarks.peer"
+    command += f" --peer {args.peer}" if "peer" in args.tools else ""
     command += f" --only {' '.join(rung_name(*r) for r in args.only)}" if args.only else ""
     command += f" --seeds {args.seeds}" if args.seeds != 3 else ""
     command += f" --tools {' '.join(args.tools)}" if set(args.tools) != {"peer", "tablejam"} else ""
@@ -464,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": len(os.sched_getaffinity(0)),
+        "niceness": niceness,
         "time_limit": args.time_limit,
         "tablejam_commit": _git_commit(ROOT),
         "peer": peer_info,
