@@ -80,11 +80,18 @@ def design_template(problem: Problem, seed: int = 0, deadline: float | None = No
         if design is None or len(design.rounds) < 2:
             continue
         rng = random.Random(seed)
-        for by_sector in (True, *[False] * RANDOM_LABELLINGS):
+        for by_sector in (_sorted_helps(problem, attending), *[False] * RANDOM_LABELLINGS):
             template = _laid_over(problem, design, attending, rng, by_sector)
             if template is not None:
                 return template
     return None
+
+
+def _sorted_helps(problem: Problem, attending: list[int]) -> bool:
+    """Whether people differ by sector or company, so that filling rows in that order keeps them apart; where
+    nobody differs, a sorted labelling is just one fixed labelling, and a seeded random one varies with the seed."""
+    company = [person.company or "" for person in problem.instance.participants]
+    return len({(problem.sector[p], company[p]) for p in attending}) > 1
 
 
 # Random labellings tried where the one by sector leaves a table below its minimum (absences in one group).
