@@ -19,7 +19,9 @@ class Limits:
     max_time_limit: float = 300.0
     solve_time_limit: float = 20.0
     replan_time_limit: float = 5.0  # as `tablejam replan`
-    workers: int = 2  # search workers per solve
+    # Search workers per solve. Two or more: with one, the engine budgets its phases in work rather than seconds
+    # (reproducible runs), and on a busy machine a 1 s solve of 46 people then took 3 to 10 s.
+    workers: int = 2
     running: int = field(default_factory=_solve_slots)  # solves at a time
     queued: int = 4  # solves waiting for a slot; beyond them requests are answered "busy"
     # Far above any real event (the benchmarks go to 500 people), low enough that a few bytes asking for an

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import threading
 import time
@@ -57,4 +58,7 @@ def serve(
             webbrowser.open(url)
 
     threading.Thread(target=announce, name="tablejam-announce", daemon=True).start()
-    server.run()
+    # uvicorn raises Ctrl+C again once it has shut down every solve: the way it should end, not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    say("tablejam stopped")

@@ -56,7 +56,7 @@ def start(limits: Limits) -> Iterator[Server]:
 
 
 # Two solves at a time and two waiting: the tests can fill the queue; solves are short unless asked otherwise.
-TEST_LIMITS = Limits(running=2, queued=2, workers=1, solve_time_limit=2.0, replan_time_limit=2.0,
+TEST_LIMITS = Limits(running=2, queued=2, workers=2, solve_time_limit=2.0, replan_time_limit=2.0,
                      max_time_limit=60.0, max_body_bytes=512 * 1024)  # fmt: skip
 
 
