@@ -62,6 +62,7 @@ log = logging.getLogger("tablejam.web")
 DISCONNECT_POLL_S = 0.25
 TICK_S = 1.0
 UPLOAD_MOST_FILES = 20  # an event file and the spreadsheet and history files it names
+EXPORT_ORDER = {"html": 0, "xlsx": 1, "csv": 2}  # the printable report first
 EXPORT_LABELS = {"html": "Report (HTML)", "csv": "Tables (CSV, zip)", "xlsx": "Workbook (XLSX)",
                  "breakout": "Breakout rooms (CSV per round)"}  # fmt: skip
 
@@ -178,7 +179,7 @@ def _page_routes(app: FastAPI, limits: Limits) -> None:
             limits=limits,
             presets={name: setting.description for name, setting in PRESETS.items()},
             pins=pins_supported(),
-            exports=export_formats(),
+            exports=sorted(export_formats(), key=lambda fmt: (EXPORT_ORDER.get(fmt, len(EXPORT_ORDER)), fmt)),
             export_labels=EXPORT_LABELS,
         )
         return HTMLResponse(html)

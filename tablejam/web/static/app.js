@@ -300,6 +300,7 @@
     }
     const gap = schedule.gap === null ? "" : `, at most ${percent(schedule.gap)} from the best possible`;
     $("p-state").textContent = `Done: a ${schedule.status} plan, score ${number(schedule.objective)}${gap}.`;
+    if (schedule.solver) $("p-time").textContent = `${number(schedule.solver.time_s)} s`;
     $("p-objective").textContent = number(schedule.objective);
     $("p-bound").textContent = number(schedule.bound);
     $("p-gap").textContent = percent(schedule.gap);
@@ -361,14 +362,17 @@
   async function move(id, round, table, lock) {
     const from = seatOf(state.schedule, id, round);
     if (from === null) return;
-    if (lock) state.locks.set(`${id}@${round}`, { participant: id, table, rounds: [round] });
+    const key = `${id}@${round}`;
+    const lockBefore = state.locks.get(key); // an undo restores it
+    if (lock) state.locks.set(key, { participant: id, table, rounds: [round] });
     if (from === table) {
       showLocks();
       markLocks();
       say(`${nameOf(id)} stays at ${table} in round ${round}${lock ? ", locked" : ""}.`);
       return;
     }
-    state.undo.push({ schedule: state.schedule, id, round, from });
+    state.undo.push({ schedule: state.schedule, id, round, from, key, lockBefore });
+    showLocks();
     const schedule = structuredClone(state.schedule);
     const seated = schedule.rounds.find((r) => r.round === round);
     for (const t of seated.tables) t.participants = t.participants.filter((p) => p !== id);
@@ -436,6 +440,9 @@
     const last = state.undo.pop();
     if (!last) return;
     state.schedule = last.schedule;
+    if (last.lockBefore) state.locks.set(last.key, last.lockBefore);
+    else state.locks.delete(last.key);
+    showLocks();
     moveInPlan(last.id, last.round, last.from);
     await judge(`Undone: ${nameOf(last.id)} is back at ${last.from} in round ${last.round}.`);
   }
@@ -550,6 +557,7 @@
       choices.push(new Option(k === 0 ? "none yet" : `rounds 1 to ${k}`, k, false, k === Math.min(chosen, rounds - 1)));
     }
     after.replaceChildren(...choices);
+    $("r-min").value = fewestAtATable(state.instance);
     const body = $("r-people");
     body.replaceChildren();
     const people = [...state.instance.participants].sort((a, b) => (a.name || a.id).localeCompare(b.name || b.id));
@@ -630,7 +638,7 @@
     const after = Number($("r-after").value);
     const limit = Number($("r-time").value) || 5;
     const body = {
-      instance: state.instance, schedule: state.schedule, after_round: after,
+      instance: withMinimum(state.instance, whole("r-min")), schedule: state.schedule, after_round: after,
       absent: ticked("absent"), arrive: ticked("arrive"), arrivals: state.newcomers,
     };
     $("replan-error").hidden = true;
@@ -661,6 +669,20 @@
     }
   }
 
+  function fewestAtATable(instance) {
+    const tables = instance.tables;
+    return Array.isArray(tables) ? Math.min(...tables.map((t) => t.min || 0)) : tables.min || 0;
+  }
+
+  function withMinimum(instance, least) {
+    // Lowering the minimums keeps the printed rounds valid; raising them is the set-up's business.
+    if (least === null || least >= fewestAtATable(instance)) return instance;
+    const changed = structuredClone(instance);
+    if (Array.isArray(changed.tables)) for (const table of changed.tables) table.min = Math.min(table.min || 0, least);
+    else changed.tables.min = least;
+    return changed;
+  }
+
   function showMoves(replanned, after) {
     const moves = replanned ? replanned.moves : [];
     const body = $("moves-table").tBodies[0];
@@ -688,6 +710,7 @@
 
   function printNewSigns() {
     document.body.classList.add("print-signs");
+    $("signs-slot").closest("details").open = true; // they stay open: it is what was asked for
     window.print();
   }
 
