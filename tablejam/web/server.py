@@ -8,6 +8,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable
+from types import FrameType
 
 import uvicorn
 
@@ -31,6 +32,14 @@ def page_url(host: str, port: int) -> str:
     return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
 
 
+class _Server(uvicorn.Server):
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """Ctrl+C: every solve ends now with its best plan, so that its answer goes out before the server stops
+        (uvicorn waits for open requests, which a long solve would keep open until its time limit)."""
+        self.config.app.state.pool.shutdown()
+        super().handle_exit(sig, frame)
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -42,7 +51,7 @@ def serve(
     local = is_loopback(host)
     # On localhost only local host names are answered: a web page cannot reach the server by a rebound domain.
     app = create_app(limits, allowed_hosts=LOCAL_NAMES if local else None)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
+    server = _Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
     if not local:
         say(f"warning: serving on {host}: anyone who can reach this machine can use the page (there is no login)")
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from tablejam.errors import InputError
 from tablejam.models.schedule import relative_gap
-from tablejam.web.errors import CODE_INTERNAL, ApiError, busy
+from tablejam.web.errors import CODE_BUSY, CODE_INTERNAL, ApiError, busy
 
 log = logging.getLogger("tablejam.web")
 
@@ -103,11 +103,14 @@ class SolvePool:
         self._lock = threading.Lock()
         self._outstanding: list[Job] = []  # queued or running, in order of arrival
         self._jobs: OrderedDict[str, Job] = OrderedDict()  # jobs of the page, looked up by id
+        self._closed = False  # shut down: no more solves
 
     def submit(self, work: Work, kind: str, keep: bool = False) -> Job:
         """Queue `work`; `keep` it to be found by id later (the page's solves, watched through events)."""
         job = Job(work, kind)
         with self._lock:
+            if self._closed:
+                raise ApiError(503, "the server is stopping", "server", CODE_BUSY)
             if len(self._outstanding) >= self.running + self.queued:
                 waiting = sum(1 for other in self._outstanding if other.state == "queued")
                 raise busy(len(self._outstanding) - waiting, waiting)
@@ -138,6 +141,7 @@ class SolvePool:
     def shutdown(self) -> None:
         """Stop every solve (each returns its best so far) and let no queued one start."""
         with self._lock:
+            self._closed = True
             for job in self._outstanding:
                 job.stop.set()
         self._executor.shutdown(wait=False, cancel_futures=False)

@@ -7,15 +7,19 @@ import re
 import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
+from tablejam.models import Instance
 from tablejam.web.server import is_loopback, page_url
 from tests.conftest import ROOT, run
+from tests.web.conftest import instance_json
 
 
-def test_serve_starts_on_localhost_and_stops_on_ctrl_c() -> None:
+def test_serve_starts_on_localhost_and_stops_on_ctrl_c(event_46: Instance) -> None:
     command = [sys.executable, "-m", "tablejam.cli", "serve", "--port", "0"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's tablejam, installed or not
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
@@ -30,8 +34,19 @@ def test_serve_starts_on_localhost_and_stops_on_ctrl_c() -> None:
         # Answered only under local names: a web site cannot reach it through a domain name rebound to 127.0.0.1.
         rebound = httpx.get(match[1] + "api/status", headers={"Host": "attacker.example"}, timeout=10)
         assert rebound.status_code == 400
-        server.send_signal(signal.SIGINT)
-        assert server.wait(timeout=15) == 0
+        # Ctrl+C during a long solve: the solve ends with its best plan, its answer goes out, then the server stops.
+        with ThreadPoolExecutor(1) as background:
+            answer = background.submit(httpx.post, match[1] + "api/solve", params={"time_limit": 120},
+                                       json=instance_json(event_46), timeout=60)  # fmt: skip
+            while httpx.get(match[1] + "api/status", timeout=10).json()["running"] == 0:
+                assert not answer.done(), answer.result().text
+                time.sleep(0.05)
+            stopped = time.monotonic()
+            server.send_signal(signal.SIGINT)
+            schedule = answer.result().json()
+        assert schedule["rounds"] and schedule["solver"]["interrupted"] is True
+        assert server.wait(timeout=30) == 0, server.stderr.read()
+        assert time.monotonic() - stopped < 30  # far below the solve's 120 s (about 1 s when the machine is idle)
     finally:
         if server.poll() is None:
             server.kill()
