@@ -505,7 +505,7 @@ def _handle_errors(app: FastAPI) -> None:
         return answer(ApiError(error.status_code, message, request.url.path, headers=dict(error.headers or {})))
 
     async def bug(request: Request, error: Exception) -> JSONResponse:
-        log.exception("request %s %s failed", request.method, request.url.path, exc_info=error)
+        # Starlette raises the error again once this answer is sent, so that uvicorn logs it with its traceback.
         return answer(ApiError(500, "tablejam failed on this request (a bug: please report it)", "", CODE_INTERNAL))
 
     app.add_exception_handler(ApiError, api_error)

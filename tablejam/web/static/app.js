@@ -170,6 +170,7 @@
       state.instance = answer.instance;
       $("setup-error").hidden = true;
       showFindings(answer.findings);
+      if (state.schedule) $("p-state").textContent = "The set-up changed since the plan below was made: solve again.";
     } catch (error) {
       if (seq !== state.draftSeq) return;
       state.instance = null;
