@@ -403,7 +403,9 @@ def test_view_of_a_plan_breaking_rules_gives_the_verdict_only(
 ) -> None:
     moved = json.loads(json.dumps(solved))
     tables = moved["rounds"][0]["tables"]
-    tables[1]["participants"].append(tables[0]["participants"].pop())  # one table short, one over capacity
+    capacity = {t.id: t.capacity for t in load_instance(BUSINESS_JAM).table_list}[tables[1]["table"]]
+    while len(tables[1]["participants"]) <= capacity:  # one table short, one over capacity
+        tables[1]["participants"].append(tables[0]["participants"].pop())
     moved["objective"] = moved["stats"] = None
     view = http.post("/api/view", json={"instance": business_jam, "schedule": moved}).json()
     assert view["valid"] is False and view["sections"] is None
