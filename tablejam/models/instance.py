@@ -105,6 +105,14 @@ class Participant(_Strict):
     def label(self) -> str:
         return self.name or self.id
 
+    def attribute(self, key: str) -> str | None:
+        """The attribute named `key`, its case and surrounding spaces aside (a sheet's header 'Email ' is
+        `email`): spreadsheets keep headers as written. None when the participant has no such attribute."""
+        if key in self.attributes:
+            return self.attributes[key]
+        wanted = key.strip().casefold()
+        return next((value for name, value in self.attributes.items() if name.strip().casefold() == wanted), None)
+
 
 class SectorRules(_Strict):
     """Caps on how many participants of one sector share a table in one round."""
