@@ -92,8 +92,9 @@ class Participant(_Strict):
     )
     attributes: dict[str, str] = Field(
         default_factory=dict,
-        description="Anything else known about the participant (e.g. a spreadsheet's other columns, by header): "
-        "kept and passed on, not used by the rules.",
+        description="Anything else known about the participant (e.g. a spreadsheet's other columns, by header as "
+        "written; looked up in any case): kept and passed on. 'email' is the address for breakout rooms "
+        "(`export --to breakout`).",
     )
 
     @field_validator("offers", "needs")
