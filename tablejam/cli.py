@@ -130,6 +130,13 @@ def main() -> None:
     help="live: a line on stderr with elapsed time, best objective, bound and gap (auto: live when stdout "
     "and stderr are both terminals); json: one line per better schedule on stderr: {time_s, objective, bound, gap}.",
 )
+@click.option(
+    "--start",
+    "start_path",
+    metavar="PLAN.json",
+    help="Start from this schedule (e.g. one edited by hand): the seats that fit INSTANCE are kept, the rest "
+    "repaired (unknown people and tables dropped, missing ones seated); a valid plan comes back no worse.",
+)
 @BASE_DIR
 @_reports_input_errors
 def solve(
@@ -142,6 +149,7 @@ def solve(
     objective_spec: str | None,
     log: bool,
     progress: str,
+    start_path: str | None,
     base_dir: str | None,
 ) -> None:
     """Plan INSTANCE (TOML or JSON; '-' reads standard input)."""
@@ -149,7 +157,8 @@ def solve(
 
     instance = load_instance(instance_path, base_dir)
     _refuse_conflicting_output(output, fmt)
-    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
+    plan = _load_seating(start_path, "start from") if start_path is not None else None
+    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed, start=plan)
     setting_label = None
     if objective_spec is not None:
         setting_label, setting = load_setting(objective_spec)
