@@ -158,6 +158,8 @@ def solve(
     instance = load_instance(instance_path, base_dir)
     _refuse_conflicting_output(output, fmt)
     plan = _load_seating(start_path, "start from") if start_path is not None else None
+    if plan is not None:
+        _tell_repairs(instance, plan, start_path)  # type: ignore[arg-type]
     settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed, start=plan)
     setting_label = None
     if objective_spec is not None:
@@ -171,6 +173,23 @@ def solve(
     if setting_label is not None and schedule.solver is not None:
         schedule.solver.setting = setting_label
     _emit(instance, schedule, output, fmt, schedule_text)
+
+
+# Violations of a --start plan listed before solving; the count says how many more.
+MOST_REPAIRS_LISTED = 10
+
+
+def _tell_repairs(instance: Instance, plan: Schedule, plan_path: str) -> None:
+    """Say on stderr what the checker finds wrong with a --start plan: the organiser sees what will be repaired."""
+    # The seating only: a plan edited by hand still states the figures of the plan it was.
+    report = check_schedule(instance, Schedule(rounds=plan.rounds))
+    if report.valid:
+        return
+    lines = violation_lines(report)
+    more = len(lines) - 1 - MOST_REPAIRS_LISTED
+    shown = lines[1 : 1 + MOST_REPAIRS_LISTED] + ([f"  ... and {more} more"] if more > 0 else [])
+    click.echo(f"start: {plan_path} breaks rules of the instance; repairing {lines[0]}", err=True)
+    click.echo("\n".join(shown), err=True)
 
 
 def _emit(

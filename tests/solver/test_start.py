@@ -148,6 +148,20 @@ def test_solve_start_on_the_command_line(files: tuple[Path, Path], tmp_path: Pat
     assert result.exit_code == 0, result.stderr
     schedule = Schedule.model_validate(json.loads(result.stdout))
     assert_checked(event(), schedule)
+    # What will be repaired is said first: round 2 repeats round 1's 4 tables of 3, so 4 x 3 = 12 pairs meet
+    # again; ten are listed.
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"start: {plan} breaks rules of the instance; repairing 12 violation(s):"
+    assert lines[1].startswith("  [repeat] round 2: p0 and p1 meet again")
+    assert lines[11] == "  ... and 2 more"
+
+
+def test_a_valid_start_is_not_reported_as_broken(files: tuple[Path, Path], tmp_path: Path) -> None:
+    instance, plan = files
+    plan.write_text(plan_of(VALID).model_dump_json())
+    result = run("solve", str(instance), "--start", str(plan), "--time-limit", "1", "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "start:" not in result.stderr
 
 
 @pytest.mark.parametrize(
