@@ -34,7 +34,7 @@ from tablejam.models.instance import MAX_ROUNDS, MAX_SEATS, MAX_TABLES, Instance
 from tablejam.models.presets import PRESETS, Setting
 from tablejam.models.schedule import Schedule, relative_gap
 from tablejam.models.settings import SolverSettings
-from tablejam.reports.export import FORMATS, ExportFormat, export_files, format_of
+from tablejam.reports.export import FILE_FORMATS, FORMATS, ExportFormat, export_files, format_of
 from tablejam.reports.text import check_text, replan_text, schedule_text, status_line, validate_text, violation_lines
 
 EXIT_OK = 0
@@ -130,6 +130,13 @@ def main() -> None:
     help="live: a line on stderr with elapsed time, best objective, bound and gap (auto: live when stdout "
     "and stderr are both terminals); json: one line per better schedule on stderr: {time_s, objective, bound, gap}.",
 )
+@click.option(
+    "--start",
+    "start_path",
+    metavar="PLAN.json",
+    help="Start from this schedule (e.g. one edited by hand): the seats that fit INSTANCE are kept, the rest "
+    "repaired (unknown people and tables dropped, missing ones seated); a valid plan comes back no worse.",
+)
 @BASE_DIR
 @_reports_input_errors
 def solve(
@@ -142,6 +149,7 @@ def solve(
     objective_spec: str | None,
     log: bool,
     progress: str,
+    start_path: str | None,
     base_dir: str | None,
 ) -> None:
     """Plan INSTANCE (TOML or JSON; '-' reads standard input)."""
@@ -149,7 +157,10 @@ def solve(
 
     instance = load_instance(instance_path, base_dir)
     _refuse_conflicting_output(output, fmt)
-    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
+    plan = _load_seating(start_path, "start from") if start_path is not None else None
+    if plan is not None:
+        _tell_repairs(instance, plan, start_path)  # type: ignore[arg-type]
+    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed, start=plan)
     setting_label = None
     if objective_spec is not None:
         setting_label, setting = load_setting(objective_spec)
@@ -162,6 +173,23 @@ def solve(
     if setting_label is not None and schedule.solver is not None:
         schedule.solver.setting = setting_label
     _emit(instance, schedule, output, fmt, schedule_text)
+
+
+# Violations of a --start plan listed before solving; the count says how many more.
+MOST_REPAIRS_LISTED = 10
+
+
+def _tell_repairs(instance: Instance, plan: Schedule, plan_path: str) -> None:
+    """Say on stderr what the checker finds wrong with a --start plan: the organiser sees what will be repaired."""
+    # The seating only: a plan edited by hand still states the figures of the plan it was.
+    report = check_schedule(instance, Schedule(rounds=plan.rounds))
+    if report.valid:
+        return
+    lines = violation_lines(report)
+    more = len(lines) - 1 - MOST_REPAIRS_LISTED
+    shown = lines[1 : 1 + MOST_REPAIRS_LISTED] + ([f"  ... and {more} more"] if more > 0 else [])
+    click.echo(f"start: {plan_path} breaks rules of the instance; repairing {lines[0]}", err=True)
+    click.echo("\n".join(shown), err=True)
 
 
 def _emit(
@@ -301,29 +329,39 @@ def _load_seating(schedule_path: str, purpose: str) -> Schedule:
     "--to",
     "target",
     type=click.Choice(FORMATS),
-    help="Output format; by default FILE's extension (.csv, .xlsx, .html).",
+    help="Output format; by default FILE's extension (.csv, .xlsx, .html). breakout: FILE is a folder.",
 )
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write (atomically).")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(), help="The file (breakout: folder) to write (atomically)."
+)
 @BASE_DIR
 @_reports_input_errors
 def export(
     schedule_path: str, instance_path: str, target: ExportFormat | None, output: str, base_dir: str | None
 ) -> None:
-    """Write SCHEDULE as itineraries, table lists and statistics: CSV, XLSX, or a printable HTML report.
+    """Write SCHEDULE as itineraries, table lists and statistics: CSV, XLSX, or a printable HTML report;
+    or as breakout rooms for an online event.
 
     \b
-    csv:  FILE holds one row per participant and round; STEM.tables.csv and
-          STEM.stats.csv beside it hold the tables and the statistics.
-    xlsx: one workbook, sheets Itineraries, Tables and Statistics.
-    html: a self-contained report to print: overview, seating plan, sector mix,
-          who met whom, a card per participant and a sign per table and round.
+    csv:      FILE holds one row per participant and round; STEM.tables.csv and
+              STEM.stats.csv beside it hold the tables and the statistics.
+    xlsx:     one workbook, sheets Itineraries, Tables and Statistics.
+    html:     a self-contained report to print: overview, seating plan, sector mix,
+              who met whom, a card per participant and a sign per table and round.
+    breakout: FILE is a folder; FILE/round-1.csv ... one per round, header
+              'Pre-assign Room Name,Email Address', a room per table, the address
+              from each participant's email attribute (a sheet's 'email' column).
     """
     fmt = target or format_of(output)
     if fmt is None:
         suffix = Path(output).suffix
         given = f"the extension '{suffix}'" if suffix else "a name without extension"
-        expected = ", ".join("." + name for name in FORMATS)
+        expected = ", ".join("." + name for name in FILE_FORMATS)
         raise InputError(f"cannot tell the format from {given} (expected {expected}, or give --to)", output)
+    if fmt == "breakout" and Path(output).is_file():
+        raise InputError("is a file; breakout rooms are written to a folder (one CSV per round)", output)
+    if fmt != "breakout" and Path(output).is_dir():
+        raise InputError(f"is a folder; a .{fmt} export is one file (a folder is for --to breakout)", output)
     instance = load_instance(instance_path, base_dir)
     schedule = _load_seating(schedule_path, "export")
     report = check_schedule(instance, schedule)

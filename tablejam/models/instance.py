@@ -92,8 +92,9 @@ class Participant(_Strict):
     )
     attributes: dict[str, str] = Field(
         default_factory=dict,
-        description="Anything else known about the participant (e.g. a spreadsheet's other columns, by header): "
-        "kept and passed on, not used by the rules.",
+        description="Anything else known about the participant (e.g. a spreadsheet's other columns, by header as "
+        "written; looked up in any case): kept and passed on. 'email' is the address for breakout rooms "
+        "(`export --to breakout`).",
     )
 
     @field_validator("offers", "needs")
@@ -104,6 +105,14 @@ class Participant(_Strict):
     @property
     def label(self) -> str:
         return self.name or self.id
+
+    def attribute(self, key: str) -> str | None:
+        """The attribute named `key`, its case and surrounding spaces aside (a sheet's header 'Email ' is
+        `email`): spreadsheets keep headers as written. None when the participant has no such attribute."""
+        if key in self.attributes:
+            return self.attributes[key]
+        wanted = key.strip().casefold()
+        return next((value for name, value in self.attributes.items() if name.strip().casefold() == wanted), None)
 
 
 class SectorRules(_Strict):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tablejam.models.schedule import Schedule
+
 
 class SolveParams(BaseModel):
     """How the engine shares its time between its phases, and what it takes to be small enough.
@@ -106,3 +108,8 @@ class SolverSettings(BaseModel):
         description="Raw CP-SAT parameters (escape hatch), e.g. {linearization_level = 2}.",
     )
     params: SolveParams = Field(default_factory=SolveParams, description="The engine's tunable parameters.")
+    start: Schedule | None = Field(
+        default=None,
+        description="A plan to start from (e.g. a schedule edited by hand): its seats that fit the instance are "
+        "kept, the rest repaired; a valid plan comes back no worse.",
+    )

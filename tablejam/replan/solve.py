@@ -27,7 +27,8 @@ from tablejam.solver.cpsat import SeatingModel, interchangeable_tables
 from tablejam.solver.engine import cp_sat_fits, cp_sat_stop, solve
 from tablejam.solver.incumbent import judged_schedule
 from tablejam.solver.problem import Problem
-from tablejam.solver.seating import Seating, as_rounds, from_rounds
+from tablejam.solver.seating import Seating, as_rounds, fitting_seats, from_rounds
+from tablejam.solver.start import start_from
 
 # Share of the time limit for finding the best score; the rest keeps people at their printed tables.
 SCORE_SHARE = 0.6
@@ -102,63 +103,13 @@ def _bound(event: Instance, objective: float, remaining: Schedule) -> float:
 
 def _printed_seats(problem: Problem, printed: Schedule, after_round: int) -> dict[tuple[int, int], int]:
     """(participant, remaining round) -> printed table, for everyone who still attends that round."""
-    index, tables = problem.instance.participant_index, problem.instance.table_index
-    seats = {}
-    for r, seated in enumerate(printed.rounds[after_round:]):
-        for table in seated.tables:
-            for pid in table.participants:
-                p = index[pid]
-                if problem.attends(p, r) and tables[table.table] in problem.allowed[p][r]:
-                    seats[p, r] = tables[table.table]
-    return seats
+    return fitting_seats(problem, printed.rounds, shift=after_round)
 
 
 def _printed_start(problem: Problem, printed: Schedule, after_round: int) -> Seating:
     """The printed rounds as far as they still hold: absentees gone, arrivals seated where there is
-    room, and table sizes brought within their limits by moving as few people as possible.
-    The search starts here, so it repairs the printed plan rather than inventing a new one."""
-    preferred = _printed_seats(problem, printed, after_round)
-    seating: list[list[list[int]]] = [[[] for _ in range(problem.tables)] for _ in range(problem.rounds)]
-    for (p, r), t in sorted(preferred.items()):
-        seating[r][t].append(p)
-    for r, tables in enumerate(seating):
-        unseated = [p for p in problem.attendees(r) if (p, r) not in preferred]
-        for p in unseated:
-            allowed = problem.allowed[p][r]
-            # Tables short of their minimum first, then the emptiest with a free seat.
-            room = [t for t in allowed if len(tables[t]) < problem.capacity[t]] or list(allowed)
-            t = min(room, key=lambda t: (len(tables[t]) >= problem.minimum[t], len(tables[t]) - problem.capacity[t]))
-            tables[t].append(p)
-        _within_limits(problem, r, tables)
-    return Seating.from_groups(seating, problem.people)
-
-
-def _within_limits(problem: Problem, r: int, tables: list[list[int]]) -> None:
-    """Move people (never hosts) from tables above their minimum to tables short of it, and from tables
-    over capacity to tables with room, one at a time: each move fixes one missing or surplus seat."""
-
-    def movable(t: int) -> list[int]:
-        return [p for p in tables[t] if len(problem.allowed[p][r]) > 1]
-
-    for _ in range(problem.people * problem.tables):
-        short = [t for t in range(problem.tables) if len(tables[t]) < problem.minimum[t]]
-        over = [t for t in range(problem.tables) if len(tables[t]) > problem.capacity[t]]
-        if over:
-            source, targets = over[0], [t for t in range(problem.tables) if len(tables[t]) < problem.capacity[t]]
-        elif short:
-            targets = short
-            spare = [t for t in range(problem.tables) if len(tables[t]) > problem.minimum[t] and movable(t)]
-            if not spare:
-                return
-            source = max(spare, key=lambda t: len(tables[t]) - problem.minimum[t])
-        else:
-            return
-        candidates = [(p, t) for p in movable(source) for t in targets if t in problem.allowed[p][r]]
-        if not candidates:
-            return
-        p, t = candidates[-1]  # the last seated: in printed rounds, ids are in order, so the choice is stable
-        tables[source].remove(p)
-        tables[t].append(p)
+    room, and table sizes brought within their limits by moving as few people as possible."""
+    return start_from(problem, _printed_seats(problem, printed, after_round))
 
 
 def _closest_labels(problem: Problem, seating: Seating, preferred: dict[tuple[int, int], int]) -> Seating:

@@ -26,7 +26,8 @@ from tablejam.solver.incumbent import Incumbent, Progress
 from tablejam.solver.lns import large_neighbourhood_search
 from tablejam.solver.local_search import parallel_local_search, relabel, search_ready
 from tablejam.solver.problem import Problem
-from tablejam.solver.seating import Seating
+from tablejam.solver.seating import Seating, fitting_seats
+from tablejam.solver.start import start_from
 from tablejam.solver.stop import (
     Deadline,
     DeterministicTime,
@@ -54,6 +55,8 @@ def solve(
 
     `start` builds the first seating instead of the greedy construction (every attendee seated once
     per round at an allowed table, table sizes within their limits; other rules may still be broken).
+    Without it, `settings.start` (a plan) gives the first seating: what fits of it, repaired. Either way the
+    first seating is offered as it is, so a valid start comes back no worse, and the search starts from it.
 
     The phases: prechecks; a greedy start; local search; then, where the full CP-SAT model is
     small enough, CP-SAT on it (improving the incumbent and proving a bound), and otherwise
@@ -62,6 +65,7 @@ def solve(
     handler or another thread) ends the solve promptly with the best schedule found so far.
     `progress(seconds, objective, bound)` hears of every better schedule as it is found."""
     run = _Run(instance, settings or SolverSettings(), stop or threading.Event())
+    start = start or _plan_start(run.settings)
     found = impossibilities(instance)
     if found:
         return run.no_schedule("infeasible", found, "precheck")
@@ -120,6 +124,14 @@ def solve(
             reasons.append(reason(Ending.COMPILE, "search", "search"))
         return run.no_schedule("unknown", reasons, "local-search+cp-sat", best.bound)
     return best.schedule(run.info(best.best.engine))
+
+
+def _plan_start(settings: SolverSettings) -> Callable[[Problem], Seating] | None:
+    """The first seating from `settings.start`: what fits of the plan, repaired (None without a plan)."""
+    plan = settings.start
+    if plan is None:
+        return None
+    return lambda problem: start_from(problem, fitting_seats(problem, plan.rounds), settings.seed)
 
 
 def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:

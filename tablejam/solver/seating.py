@@ -1,8 +1,9 @@
 """The engine's one seating type, and its one bridge to and from the schedule document.
 
 Every part of the engine (greedy start, local search, CP-SAT, neighbourhoods, re-planning) reads
-and returns a `Seating`; only `as_rounds` and `from_rounds` translate between it and the ids of
-the `Schedule` document, which is what the checker judges and what users see.
+and returns a `Seating`; only `as_rounds` and `from_rounds` (and `fitting_seats`, for a document
+that may not fit) translate between it and the ids of the `Schedule` document, which is what the
+checker judges and what users see.
 """
 
 from __future__ import annotations
@@ -102,3 +103,25 @@ def from_rounds(problem: Problem, rounds: Sequence[RoundSeating]) -> Seating:
             for pid in table.participants:
                 seating.table_of[seated_round.round - 1, people[pid]] = tables[table.table]
     return seating
+
+
+def fitting_seats(problem: Problem, rounds: Sequence[RoundSeating], shift: int = 0) -> dict[tuple[int, int], int]:
+    """(participant, round index) -> table: the seats of a document that fit the problem, whatever else it holds
+    (a plan edited by hand, or printed for an event that has changed since).
+
+    A seat fits where the participant and the table are known, the round is one of the problem's and the table
+    is one the participant may sit at then (attending, hosting there). Someone listed twice in a round keeps the
+    first seat. `shift`: the document's round shift + 1 is the problem's first (a re-plan's remaining rounds)."""
+    people, tables = problem.instance.participant_index, problem.instance.table_index
+    seats: dict[tuple[int, int], int] = {}
+    for seated_round in rounds:
+        r = seated_round.round - 1 - shift
+        if not 0 <= r < problem.rounds:
+            continue
+        for table in seated_round.tables:
+            t = tables.get(table.table)
+            for pid in table.participants:
+                p = people.get(pid)
+                if t is not None and p is not None and (p, r) not in seats and t in problem.allowed[p][r]:
+                    seats[p, r] = t
+    return seats

@@ -112,6 +112,7 @@ def _toml(instance: Instance, relative: str, attendance: list[int], even: list[i
         f"# one nearly empty. The least attended round ({min(attendance)} people) sits evenly as",
         f"# {describe_sizes(even)}. A lower min gives the search more freedom; 0 lets a table stay empty.",
         f"min = {table.min}",
+        _setting("# rounds = [1, 2]", "a table of a [[tables]] list opens only in these rounds (default: all)"),
         "",
         "[sectors]",
         "# At most this many of one sector at one table in one round; uncomment to use.",
@@ -129,6 +130,10 @@ def _toml(instance: Instance, relative: str, attendance: list[int], even: list[i
         '# Schedules of earlier events (JSON, relative to this file), e.g. ["2026-09-jam.json"]: whoever',
         "# shared a table there has met. This needs a person to keep the same id from event to event.",
         "history = []",
+        "# More rules; uncomment to use (ids are this sheet's, as examples).",
+        *_more_rules(instance),
+        "",
+        *_quota_lines(instance),
         "",
         _setting("[objective]", "the value of a schedule, maximised; these are the defaults"),
         _setting(f"new = {weights.new:g}", "per pair meeting for the first time"),
@@ -147,8 +152,63 @@ def _setting(text: str, comment: str) -> str:
 
 def _attribute_lines(instance: Instance) -> list[str]:
     """Name the columns kept as attributes: a misspelt column (say 'absence') lands there unread."""
-    kept = list(dict.fromkeys(header for person in instance.participants for header in person.attributes))
-    return [f"# Other columns, kept but not read: {', '.join(kept)}."] if kept else []
+    kept = _kept_columns(instance)
+    return (
+        [f"# Other columns, kept (a quota may count one; 'email' is for breakout rooms): {', '.join(kept)}."]
+        if kept
+        else []
+    )
+
+
+def _kept_columns(instance: Instance) -> list[str]:
+    return list(dict.fromkeys(header for person in instance.participants for header in person.attributes))
+
+
+# Placeholder ids for the examples when the sheet has too few people.
+EXAMPLE_IDS = ("p01", "p02", "p10", "p05", "p06")
+
+
+def _more_rules(instance: Instance) -> list[str]:
+    """together, revisit_tables, pins and wishes, commented out, with people and tables of this event."""
+    ids = [p.id for p in instance.participants]
+    examples = ids if len(ids) >= len(EXAMPLE_IDS) else list(EXAMPLE_IDS)
+    pair, pinned, wished = examples[:2], examples[2], examples[3:5]
+    table = instance.table_list[-1].id
+    pin_round = min(2, instance.rounds)
+    pin = f"{{ participant = {_string(pinned)}, table = {_string(table)}, rounds = [{pin_round}] }}"
+    wish = f"{{ participants = {json.dumps(wished)}, weight = 5 }}"
+    return [
+        _setting(f"# together = [{json.dumps(pair)}]", "share a table in every round both attend"),
+        _setting('# revisit_tables = "forbid"', 'nobody sits at the same table twice ("allow": the default)'),
+        _setting(f"# pins = [{pin}]", "at this table in these rounds (default: every round attended)"),
+        _setting(
+            f"# wishes = [{wish}]",
+            "soft: weight > 0 adds it once if they ever share a table; < 0 costs |weight| per round they do",
+        ),
+    ]
+
+
+def _quota_lines(instance: Instance) -> list[str]:
+    """A quota, commented out: on a column of the sheet where there is one, else on sectors."""
+    columns = [c for c in _kept_columns(instance) if c.strip().casefold() != "email"]
+    if columns:
+        attribute = columns[0]
+        values = Counter(p.attributes[attribute] for p in instance.participants if attribute in p.attributes)
+    else:
+        attribute = "sector"
+        values = Counter(p.sector for p in instance.participants if p.sector)
+    value, count = values.most_common(1)[0] if values else ("f", 0)
+    tables = len(instance.table_list)
+    # As evenly as the count spreads over the tables; with no count to go by, a plausible 2 to 3.
+    low, high = (count // tables, -(-count // tables)) if count else (2, 3)
+    return [
+        "# How many of one kind at every occupied table in every round; uncomment to use, one block per quota.",
+        "# [[quotas]]",
+        _setting(f"# attribute = {_string(attribute)}", '"sector", "company", or a column of the sheet'),
+        f"# value = {_string(value)}",
+        _setting(f"# min = {low}", "at least this many (only at tables that seat someone)"),
+        _setting(f"# max = {high}", "at most this many"),
+    ]
 
 
 def _sector_lines(instance: Instance) -> list[str]:

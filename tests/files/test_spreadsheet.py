@@ -313,3 +313,37 @@ def test_corrupted_spreadsheets_give_our_error(tmp_path: Path, suffix: str, cut:
     except InputError as error:
         assert error.where.startswith(str(path))
         assert error.message
+
+
+# Columns tablejam does not know by name are kept by their header, in any case: a quota can count "gender" and the
+# breakout export finds the "email" address whatever the sheet calls them.
+ATTRIBUTE_ROWS = [["id", "name", "Gender", " EMAIL "], ["a", "Anna", "f", "anna@example.org"],
+                  ["b", "Ben", "m", "ben@example.org"], ["c", "Carla", "f", "carla@example.org"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_extra_columns_are_attributes_for_quotas_and_breakout_rooms(tmp_path: Path, suffix: str) -> None:
+    if suffix == ".csv":
+        write(tmp_path / "people.csv", "\n".join(",".join(row) for row in ATTRIBUTE_ROWS) + "\n")
+    else:
+        write_xlsx(tmp_path / "people.xlsx", ATTRIBUTE_ROWS)  # type: ignore[arg-type]
+    event = write(tmp_path / "event.toml", INSTANCE_TOML.replace("people.csv", f"people{suffix}"))
+    instance = load_instance(event)
+    # Kept as written (the contract of `attributes`), found in any case and without the header's spaces.
+    assert instance.participants[0].attributes == {"Gender": "f", "EMAIL": "anna@example.org"}
+    assert [p.attribute("gender") for p in instance.participants] == ["f", "m", "f"]
+    assert instance.participants[2].attribute("email") == "carla@example.org"
+    assert instance.participants[0].attribute("phone") is None
+    # Two rounds at T1 and T2 (3 seats each): Anna and Ben together in round 1, Anna and Carla in round 2.
+    plan = {"rounds": [{"round": 1, "tables": [{"table": "T1", "participants": ["a", "b"]},
+                                               {"table": "T2", "participants": ["c"]}]},
+                       {"round": 2, "tables": [{"table": "T1", "participants": ["b"]},
+                                               {"table": "T2", "participants": ["a", "c"]}]}]}  # fmt: skip
+    plan_path = write(tmp_path / "plan.json", json.dumps(plan))
+    rooms = tmp_path / "rooms"
+    args = ["export", str(plan_path), "--instance", str(event), "--to", "breakout", "-o", str(rooms)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (rooms / "round-2.csv").read_text() == (
+        "Pre-assign Room Name,Email Address\nT1,ben@example.org\nT2,anna@example.org\nT2,carla@example.org\n"
+    )

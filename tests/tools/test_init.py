@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import tomllib
 from pathlib import Path
@@ -165,7 +166,9 @@ def test_init_on_the_example_spreadsheet_solves() -> None:
     assert result.exit_code == 0
     # 36 attend round 1 and 35 the others; 35 at 7 tables sit evenly as 7 tables of 5.
     assert tomllib.loads(result.stdout)["tables"] == {"count": 7, "capacity": 6, "min": 5}
-    assert "# Other columns, kept but not read: Email, Member since.\n" in result.stdout
+    assert "# Other columns, kept (a quota may count one; 'email' is for breakout rooms): Email, Member since.\n" in (
+        result.stdout
+    )
 
 
 def test_the_file_gets_the_usual_permissions(people: Path, tmp_path: Path) -> None:
@@ -182,3 +185,44 @@ def test_the_file_gets_the_usual_permissions(people: Path, tmp_path: Path) -> No
         assert stat.S_IMODE(event.stat().st_mode) == 0o640
     finally:
         os.umask(previous)
+
+
+# The rules organisers ask for, written commented out: uncommenting them gives these fields, exactly so named.
+NEW_FIELDS = re.compile(
+    r"^# (?=(rounds|together|revisit_tables|pins|wishes|attribute|value|min|max) = |\[\[quotas\]\])", re.M
+)
+
+
+def test_the_new_rules_are_written_commented_out(people: Path, tmp_path: Path) -> None:
+    # A Gender column (6 f, 6 m) and an email column: kept as attributes, the quota example counts the first.
+    rows = people.read_text().splitlines()
+    gender = ["f", "m"] * 6
+    people.write_text(
+        "\n".join(
+            [rows[0] + ",Gender,email"]
+            + [f"{row},{g},{k}@example.org" for k, (row, g) in enumerate(zip(rows[1:], gender, strict=True))]
+        )
+        + "\n"
+    )
+    event = tmp_path / "event.toml"
+    assert run("init", str(people), "--tables", "4", "--seats", "3", "--rounds", "2", "-o", str(event)).exit_code == 0
+    text = event.read_text()
+    # Commented out, the file is the one it always was: it loads, and validate finds nothing impossible.
+    assert "together" not in tomllib.loads(text)["rules"] and "quotas" not in tomllib.loads(text)
+    assert [p.attribute("gender") for p in load_instance(event).participants] == gender
+    validated = run("validate", str(event))
+    assert validated.exit_code == 0, validated.output
+    # Uncommented: the ids are the sheet's (rows 2 to 6 get p002..p006), the pin at the last table in round 2,
+    # and the quota spreads the 6 f over 4 tables: at least 6 // 4 = 1, at most 2 at each.
+    document = tomllib.loads(NEW_FIELDS.sub("", text))
+    assert document["tables"]["rounds"] == [1, 2]
+    rules = {key: document["rules"][key] for key in ("together", "revisit_tables", "pins", "wishes")}
+    assert rules == {
+        "together": [["p002", "p003"]],
+        "revisit_tables": "forbid",
+        "pins": [{"participant": "p004", "table": "T4", "rounds": [2]}],
+        "wishes": [{"participants": ["p005", "p006"], "weight": 5}],
+    }
+    assert document["quotas"] == [{"attribute": "Gender", "value": "f", "min": 1, "max": 2}]
+    # Nothing else changes on uncommenting (the sector caps stay suggestions).
+    assert document["sectors"] == {} and document["objective"] == tomllib.loads(text)["objective"]
