@@ -114,6 +114,8 @@ def test_infeasible_exits_3_with_the_reason(tmp_path: Path) -> None:
         "participants": [],
         "sector": None,
         "company": None,
+        "attribute": None,
+        "value": None,
         "counts": {"attendees": 4, "seats": 2, "tables": 2},
     }
     validated = run("validate", str(path))
