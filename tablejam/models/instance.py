@@ -94,7 +94,7 @@ class Participant(_Strict):
     attributes: dict[str, str] = Field(
         default_factory=dict,
         description="Anything else known about the participant (e.g. a spreadsheet's other columns, by header): "
-        "kept and passed on, not used by the rules.",
+        "kept and passed on; only quotas count them.",
     )
 
     @field_validator("offers", "needs")
@@ -132,6 +132,13 @@ class Wish(_Strict):
         description="Non-zero, at most 3 decimals: > 0 adds the weight once if the pair ever shares a table; "
         "< 0 costs |weight| for every round the pair shares a table."
     )
+
+    @field_validator("participants", mode="before")
+    @classmethod
+    def _two(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) != 2:
+            raise ValueError(f"a wish names two participants, not {len(value)}")
+        return value
 
     @field_validator("weight")
     @classmethod
@@ -491,20 +498,14 @@ def reference_problems(instance: Instance) -> list[ReferenceProblem]:
     wished: set[frozenset[str]] = set()
     for k, wish in enumerate(instance.rules.wishes):
         a, b = wish.participants
-        if frozenset((a, b)) in wished:
-            problems.append(
-                ReferenceProblem(("rules", "wishes", k, "participants"), f"a second wish for {a} and {b}", [a, b])
-            )
-        wished.add(frozenset((a, b)))
-        for who in (a, b):
-            if who not in seen_people:
-                problems.append(
-                    ReferenceProblem(("rules", "wishes", k, "participants"), f"participant '{who}' does not exist", [a, b])
-                )
+        at: tuple[str | int, ...] = ("rules", "wishes", k, "participants")
+        problems += [ReferenceProblem(at, f"participant '{who}' does not exist", [a, b])
+                     for who in (a, b) if who not in seen_people]  # fmt: skip
         if a == b:
-            problems.append(
-                ReferenceProblem(("rules", "wishes", k, "participants"), f"a wish of one person ('{a}')", [a, b])
-            )
+            problems.append(ReferenceProblem(at, f"a wish of one person ('{a}')", [a, b]))
+        elif frozenset((a, b)) in wished:
+            problems.append(ReferenceProblem(at, f"a second wish for {a} and {b}", [a, b]))
+        wished.add(frozenset((a, b)))
     for k, quota in enumerate(instance.quotas):
         if not any(attribute_of(person, quota.attribute) is not None for person in instance.participants):
             problems.append(

@@ -331,7 +331,7 @@ def _excess(count, size, fewest, most):
 
 @njit(cache=True)
 def _is_member(p, k, member):
-    for w in range(member.shape[1]):
+    for w in range(member.shape[1]):  # noqa: SIM110 - a loop, not any() over a generator: numba compiles it
         if member[p, w] == k:
             return True
     return False
