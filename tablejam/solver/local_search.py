@@ -338,11 +338,10 @@ def _is_member(p, k, member):
 
 
 @njit(cache=True)
-def _class_shift(r, k, da, a, b, seat, rules, grown):
+def _class_shift(r, k, da, a, b, size, class_count, class_min, class_max, grown):
     """Change of class k's excess at tables a and b when a's count changes by da (b's by -da) and, with
     `grown`, one person moves from a to b."""
-    size, class_count = seat[2], seat[5]
-    fewest, most = rules[7][k], rules[8][k]
+    fewest, most = class_min[k], class_max[k]
     sa, sb = size[r, a], size[r, b]
     ca, cb = class_count[r, a, k], class_count[r, b, k]
     return (_excess(ca + da, sa - grown, fewest, most) - _excess(ca, sa, fewest, most)
@@ -353,8 +352,12 @@ def _class_shift(r, k, da, a, b, seat, rules, grown):
 def _classes_change(r, p, q, a, b, seat, rules):
     """Change in attribute-class excess when p moves from table a to b in round r and, with q >= 0, q from b to
     a. Only the classes of p and q change counts; a move that empties a or opens b also changes whether the
-    fewest of the other classes apply there."""
-    member, min_classes = rules[6], rules[9]
+    fewest of the other classes apply there. (The arrays go on as themselves: see _pair_change.)"""
+    return _class_changes(r, p, q, a, b, seat[2], seat[5], rules[6], rules[7], rules[8], rules[9])
+
+
+@njit(cache=True)
+def _class_changes(r, p, q, a, b, size, class_count, member, class_min, class_max, min_classes):
     grown = 0 if q >= 0 else 1
     hard = 0
     for w in range(member.shape[1]):
@@ -362,19 +365,19 @@ def _classes_change(r, p, q, a, b, seat, rules):
         if k < 0:
             break
         if q < 0 or not _is_member(q, k, member):
-            hard += _class_shift(r, k, -1, a, b, seat, rules, grown)
+            hard += _class_shift(r, k, -1, a, b, size, class_count, class_min, class_max, grown)
     if q >= 0:
         for w in range(member.shape[1]):
             k = member[q, w]
             if k < 0:
                 break
             if not _is_member(p, k, member):
-                hard += _class_shift(r, k, 1, a, b, seat, rules, 0)
-    elif seat[2][r, a] == 1 or seat[2][r, b] == 0:
+                hard += _class_shift(r, k, 1, a, b, size, class_count, class_min, class_max, 0)
+    elif size[r, a] == 1 or size[r, b] == 0:
         for c in range(min_classes.shape[0]):
             k = min_classes[c]
             if not _is_member(p, k, member):
-                hard += _class_shift(r, k, 0, a, b, seat, rules, grown)
+                hard += _class_shift(r, k, 0, a, b, size, class_count, class_min, class_max, grown)
     return hard
 
 
@@ -450,6 +453,7 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     _, seats, size, _, meet, _, _, _ = seat
     apart, met_before, offers, needs, worth, sector = rules[:6]
     fairness, wish_start, wish_other, wish_weight = rules[12], rules[14], rules[15], rules[16]
+    wishes = wish_other.shape[0] > 0
     hard = 0
     repeats = 0
     gain = 0
@@ -459,7 +463,9 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
             h, rep, g, new = _pair_change(p, x, -1, meet, apart, met_before, offers, needs, sector, worth)
             hard += h
             repeats += rep
-            gain += g + _wished(p, x, meet[p, x], -1, wish_start, wish_other, wish_weight)
+            gain += g
+            if wishes:
+                gain += _wished(p, x, meet[p, x], -1, wish_start, wish_other, wish_weight)
             if fairness and new != 0:
                 who[k], by[k], who[k + 1], by[k + 1] = p, new, x, new
                 k += 2
@@ -469,7 +475,9 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
             h, rep, g, new = _pair_change(p, y, 1, meet, apart, met_before, offers, needs, sector, worth)
             hard += h
             repeats += rep
-            gain += g + _wished(p, y, meet[p, y], 1, wish_start, wish_other, wish_weight)
+            gain += g
+            if wishes:
+                gain += _wished(p, y, meet[p, y], 1, wish_start, wish_other, wish_weight)
             if fairness and new != 0:
                 who[k], by[k], who[k + 1], by[k + 1] = p, new, y, new
                 k += 2
