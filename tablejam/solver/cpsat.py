@@ -167,14 +167,16 @@ class SeatingModel:
         """At most a quota's max, and at every occupied table at least its min, with its attribute value."""
         problem = self.problem
         for q, quota in enumerate(problem.quotas):
+            members = sorted(quota.members)
             for r in range(problem.rounds):
                 for t in range(problem.tables):
-                    counted = self._seats_at(r, t, sorted(quota.members))
+                    counted = self._seats_at(r, t, members)
                     if quota.max is not None and len(counted) > quota.max:
                         self.model.add(sum(counted) <= quota.max).only_enforce_if(self._switch(Rule.QUOTA, q, 1))
                     if quota.min:
                         where = [] if problem.minimum[t] else [self._occupied(r, t)]
-                        self.model.add(sum(counted) >= quota.min).only_enforce_if(
+                        # LinearExpr.sum: with nobody who counts, the table must stay empty (not a Python False)
+                        self.model.add(cp_model.LinearExpr.sum(counted) >= quota.min).only_enforce_if(
                             [*where, *self._switch(Rule.QUOTA, q, 0)]
                         )
 

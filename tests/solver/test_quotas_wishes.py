@@ -190,3 +190,13 @@ def test_the_engine_explains_an_infeasible_quota() -> None:
     schedule = solve_checked(men_apart_from_f1(), time_limit=5)
     assert schedule.status == "infeasible"
     assert "at most 1 with gender = 'm' at every table (quotas)" in schedule.explanation
+
+
+def test_a_round_without_anyone_who_counts_leaves_no_table_to_occupy() -> None:
+    # f1 misses round 2, so round 2 seats m1 alone; at least 1 woman at every occupied table: no seating.
+    people = [{"id": "f1", "attributes": {"gender": "f"}, "absent": [2]}, {"id": "m1", "attributes": {"gender": "m"}}]
+    instance = make_instance(
+        people, rounds=2, rules={"repeats": "minimise"}, quotas=[{"attribute": "gender", "value": "f", "min": 1}]
+    )
+    outcome = SeatingModel(Problem.from_instance(instance)).solve(SolverSettings(workers=1), within(5))
+    assert outcome.status == "infeasible"
