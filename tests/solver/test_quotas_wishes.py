@@ -200,3 +200,19 @@ def test_a_round_without_anyone_who_counts_leaves_no_table_to_occupy() -> None:
     )
     outcome = SeatingModel(Problem.from_instance(instance)).solve(SolverSettings(workers=1), within(5))
     assert outcome.status == "infeasible"
+
+
+def test_a_hint_covers_the_quota_and_wish_variables() -> None:
+    """A full schedule as a hint is complete: occupied tables (one stays empty) and the wished pair's meeting
+    are hinted too. f0, f1, m0, m1 at 3 tables of 4, 1 round, at least 1 of each gender at every occupied
+    table; f0 and m0 wish to meet (5). The hint {f0, m0} + {f1, m1} scores 2 new pairs + 5 = 7."""
+    people = [{"id": pid, "attributes": {"gender": pid[0]}} for pid in ("f0", "f1", "m0", "m1")]
+    quotas = [{"attribute": "gender", "value": g, "min": 1} for g in "fm"]
+    wishes = [{"participants": ["f0", "m0"], "weight": 5}]
+    instance = make_instance(people, tables={"count": 3, "capacity": 4}, quotas=quotas, rules={"wishes": wishes})
+    problem = Problem.from_instance(instance)
+    model = SeatingModel(problem)
+    model.hint(Seating.from_groups([[[0, 2], [1, 3], []]], problem.people))
+    log: list[str] = []
+    model.solve(SolverSettings(workers=1, seed=7), within(5), log=log.append)
+    assert "The solution hint is complete and is feasible. Its objective value is 7." in "\n".join(log)
