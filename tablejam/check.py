@@ -116,7 +116,8 @@ def check(instance: Instance, schedule: Schedule) -> CheckReport:
     report = CheckReport()
     report.stats, report.new_per_participant, report.meetings = view.statistics
     for rule in RULES:
-        report.violations += CHECKS[rule](view)
+        if rule in CHECKS:  # soft rules (wishes) break nothing: the statistics score them
+            report.violations += CHECKS[rule](view)
     return report
 
 
@@ -260,6 +261,22 @@ def _sector_cap(view: _Schedule) -> Iterator[Violation]:
                 yield Violation(Rule.SECTOR_CAP, message, number, table.id, tuple(members))
 
 
+@_checks(Rule.QUOTA)
+def _quotas(view: _Schedule) -> Iterator[Violation]:
+    """Each quota at each occupied table: at least min and at most max with the attribute value."""
+    for seated_round, table, seated in _tables(view):
+        if not seated:
+            continue
+        for quota in view.instance.quotas:
+            members = tuple(pid for pid in seated if quota.holds_for(view.people[pid]))
+            too_few = quota.min is not None and len(members) < quota.min
+            if too_few or (quota.max is not None and len(members) > quota.max):
+                number = seated_round.number
+                message = (f"round {number}: table '{table.id}' has {len(members)} with {quota.attribute} = "
+                           f"'{quota.value}', quota {quota.phrase()}")  # fmt: skip
+                yield Violation(Rule.QUOTA, message, number, table.id, members)
+
+
 @_checks(Rule.COLLEAGUES)
 def _colleagues(view: _Schedule) -> Iterator[Violation]:
     if view.instance.rules.colleagues != "apart":
@@ -337,7 +354,8 @@ def _statistics(view: _Schedule) -> tuple[Stats, dict[str, int], list[Meeting]]:
     per_pair_value += weights.cross_sector * cross
     repeats = sum(m.repeat for m in record)
     counts = list(new_per.values()) or [0]
-    objective = per_pair_value - weights.repeat * repeats + weights.fairness * min(counts)
+    granted, broken, wished = _wishes(instance, record)
+    objective = per_pair_value - weights.repeat * repeats + weights.fairness * min(counts) + wished
     stats = Stats(
         new_encounters=len(new_pairs),
         repeat_meetings=repeats,
@@ -346,10 +364,35 @@ def _statistics(view: _Schedule) -> tuple[Stats, dict[str, int], list[Meeting]]:
         min_new_per_participant=min(counts),
         max_new_per_participant=max(counts),
         mean_new_per_participant=round(sum(counts) / len(counts), 4),
+        wishes_granted=granted,
+        wishes_broken=broken,
         meetings=len(record),
         objective=round(objective, 6),
     )
     return stats, new_per, record
+
+
+def _wishes(instance: Instance, record: list[Meeting]) -> tuple[int, int, float]:
+    """(positive wishes granted, meetings of pairs wished apart, what the wishes add to the objective): a
+    positive weight counts once if the pair ever meets, a negative one at every meeting."""
+    weights = instance.wish_weights
+    if not weights:
+        return 0, 0, 0.0
+    granted: set[frozenset[str]] = set()
+    broken = 0
+    value = 0.0
+    for meeting in record:
+        pair = frozenset((meeting.a, meeting.b))
+        weight = weights.get(pair)
+        if weight is None:
+            continue
+        if weight < 0:
+            broken += 1
+            value += weight
+        elif pair not in granted:
+            granted.add(pair)
+            value += weight
+    return len(granted), broken, value
 
 
 @_checks(Rule.STATS_MISMATCH)

@@ -64,9 +64,18 @@ def recount(instance: Instance, schedule: Schedule) -> dict[str, float]:
     new_of = {pid: sum(pid in pair for pair in first) for pid in attending}
     weights = instance.weights
     fewest = min(new_of.values(), default=0)
+    # Wishes: a positive weight once if the pair ever sat together, a negative one for each round they did.
+    together: dict[frozenset[str], int] = {}
+    for seated_round in schedule.rounds:
+        for table in seated_round.tables:
+            for k, a in enumerate(table.participants):
+                for b in table.participants[k + 1 :]:
+                    together[frozenset((a, b))] = together.get(frozenset((a, b)), 0) + 1
+    wishes = [(together.get(frozenset(wish.participants), 0), wish.weight) for wish in instance.rules.wishes]
+    wished = sum(weight * times if weight < 0 else weight * (times > 0) for times, weight in wishes)
     objective = (
         weights.new * len(first) + weights.complementary * complementary + weights.cross_sector * cross
-        - weights.repeat * repeats + weights.fairness * fewest
+        - weights.repeat * repeats + weights.fairness * fewest + wished
     )  # fmt: skip
     return {
         "new_encounters": len(first),
@@ -75,6 +84,8 @@ def recount(instance: Instance, schedule: Schedule) -> dict[str, float]:
         "cross_sector_encounters": cross,
         "min_new_per_participant": fewest,
         "max_new_per_participant": max(new_of.values(), default=0),
+        "wishes_granted": sum(1 for times, weight in wishes if weight > 0 and times),
+        "wishes_broken": sum(times for times, weight in wishes if weight < 0),
         "meetings": meetings,
         "objective": round(objective, 6),
     }

@@ -114,6 +114,8 @@ def test_infeasible_exits_3_with_the_reason(tmp_path: Path) -> None:
         "participants": [],
         "sector": None,
         "company": None,
+        "attribute": None,
+        "value": None,
         "counts": {"attendees": 4, "seats": 2, "tables": 2},
     }
     validated = run("validate", str(path))
@@ -272,7 +274,7 @@ def test_as_a_subprocess_stdout_holds_only_json(tiny: Path) -> None:
     assert document["stats"] == {
         "new_encounters": 4, "repeat_meetings": 0, "complementary_matches": 0, "cross_sector_encounters": 0,
         "min_new_per_participant": 1, "max_new_per_participant": 2, "mean_new_per_participant": 1.6,
-        "meetings": 4, "objective": 14.0,
+        "wishes_granted": 0, "wishes_broken": 0, "meetings": 4, "objective": 14.0,
     }  # fmt: skip
     solver = document["solver"]
     assert (solver["seed"], solver["workers"], solver["time_limit_s"]) == (3, 2, 5.0)

@@ -98,6 +98,46 @@ def _sector_room(instance: Instance) -> Iterator[Reason]:
                     )  # fmt: skip
 
 
+@_counts(Rule.QUOTA)
+def _quota_room(instance: Instance) -> Iterator[Reason]:
+    """A quota's max leaves room for everyone with its value; its min, at every table that must be occupied
+    (tables with a minimum or a host, and as many more as it takes to seat the round), is met by those who have
+    the value."""
+    tables = instance.table_list
+    for number in _rounds(instance):
+        attendees = instance.attendees(number)
+        occupied = _fewest_occupied(instance, attendees)
+        for quota in instance.quotas:
+            counted = sum(1 for person in attendees if quota.holds_for(person))
+            about = {"rounds": [number], "attribute": quota.attribute, "value": quota.value}
+            if quota.max is not None:
+                places = sum(min(quota.max, t.capacity) for t in tables)
+                if counted > places:
+                    counts = {"attendees": counted, "max": quota.max, "tables": len(tables), "places": places}
+                    yield _impossible(Rule.QUOTA, "room", **about, counts=counts)
+            if quota.min and quota.min * occupied > counted:
+                counts = {"attendees": counted, "min": quota.min, "occupied": occupied, "needed": quota.min * occupied}
+                yield _impossible(Rule.QUOTA, "short", **about, counts=counts)
+
+
+def _fewest_occupied(instance: Instance, attendees: list[Participant]) -> int:
+    """The fewest tables a round's attendees can occupy: every table with a minimum or a host, then the largest
+    others until the seats suffice (0 without attendees)."""
+    if not attendees:
+        return 0
+    hosted = set(_hosts_at(attendees))
+    forced = {t.id for t in instance.table_list if t.min > 0 or t.id in hosted}
+    seats = sum(t.capacity for t in instance.table_list if t.id in forced)
+    others = sorted((t.capacity for t in instance.table_list if t.id not in forced), reverse=True)
+    count = len(forced)
+    for capacity in others:
+        if seats >= len(attendees):
+            break
+        seats += capacity
+        count += 1
+    return max(count, 1)
+
+
 @_counts(Rule.COLLEAGUES)
 def _colleagues(instance: Instance) -> Iterator[Reason]:
     """Colleagues kept apart need a table each, and cannot host one table together."""

@@ -7,6 +7,7 @@ are errors so that a typo is never silently ignored, and every cross-reference
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -93,8 +94,8 @@ class Participant(_Strict):
     attributes: dict[str, str] = Field(
         default_factory=dict,
         description="Anything else known about the participant (e.g. a spreadsheet's other columns, by header as "
-        "written; looked up in any case): kept and passed on. 'email' is the address for breakout rooms "
-        "(`export --to breakout`).",
+        "written; looked up in any case): kept and passed on. Quotas count them; 'email' is the address for "
+        "breakout rooms (`export --to breakout`).",
     )
 
     @field_validator("offers", "needs")
@@ -132,6 +133,68 @@ class SectorRules(_Strict):
         return self.limits.get(sector, self.max_per_table)
 
 
+class Wish(_Strict):
+    """A soft preference about one pair: seat them together (weight > 0) or apart (weight < 0)."""
+
+    participants: tuple[NonEmptyStr, NonEmptyStr] = Field(description="The two participant ids.")
+    weight: float = Field(
+        description="Non-zero, at most 3 decimals: > 0 adds the weight once if the pair ever shares a table; "
+        "< 0 costs |weight| for every round the pair shares a table."
+    )
+
+    @field_validator("participants", mode="before")
+    @classmethod
+    def _two(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) != 2:
+            raise ValueError(f"a wish names two participants, not {len(value)}")
+        return value
+
+    @field_validator("weight")
+    @classmethod
+    def _non_zero(cls, weight: float) -> float:
+        if weight == 0:
+            raise ValueError("must not be 0 (a wish of weight 0 changes nothing: leave it out)")
+        return -_few_decimals(-weight) if weight < 0 else _few_decimals(weight)
+
+
+class Quota(_Strict):
+    """How many participants with one attribute value sit at every occupied table, in every round."""
+
+    attribute: NonEmptyStr = Field(
+        description="'sector', 'company', or a key of participants' attributes (a spreadsheet column)."
+    )
+    value: str = Field(description="The attribute value counted.")
+    min: int | None = Field(
+        default=None, ge=0, le=MAX_SEATS, description="At least this many at every table that seats someone."
+    )
+    max: int | None = Field(default=None, ge=0, le=MAX_SEATS, description="At most this many at any table.")
+
+    @model_validator(mode="after")
+    def _limits(self) -> Quota:
+        if self.min is None and self.max is None:
+            raise ValueError(f"quota on {self.attribute} = '{self.value}' gives neither min nor max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} exceeds max {self.max} of the quota on {self.attribute} = '{self.value}'")
+        return self
+
+    def holds_for(self, person: Participant) -> bool:
+        """Whether `person` has the counted value."""
+        return attribute_of(person, self.attribute) == self.value
+
+    def phrase(self) -> str:
+        """The quota's limits in words, e.g. 'at least 2 and at most 3'."""
+        limits = [f"at least {self.min}"] if self.min is not None else []
+        limits += [f"at most {self.max}"] if self.max is not None else []
+        return " and ".join(limits)
+
+
+def attribute_of(person: Participant, attribute: str) -> str | None:
+    """A participant's value of a quota attribute: their sector, company, or one of their attributes."""
+    if attribute in ("sector", "company"):
+        return getattr(person, attribute) or None
+    return person.attribute(attribute)
+
+
 class Rules(_Strict):
     """Hard rules and how repeats are treated."""
 
@@ -155,6 +218,11 @@ class Rules(_Strict):
         description="Schedule files (tablejam.schedule/1 JSON) of earlier events, paths relative to the instance "
         "file: every pair that shared a table there counts as met before (ids not at this event are ignored). "
         "Loading the instance adds those pairs to met_before.",
+    )
+    wishes: list[Wish] = Field(
+        default_factory=list,
+        description="Soft pair preferences: a positive weight is added once if the pair ever shares a table, "
+        "a negative weight costs its size for every round the pair shares a table.",
     )
 
 
@@ -246,6 +314,11 @@ class Instance(_Strict):
     sectors: SectorRules = Field(default_factory=SectorRules, description="Sector caps.")
     rules: Rules = Field(default_factory=Rules, description="Hard rules and repeat policy.")
     objective: ObjectiveWeights = Field(default_factory=ObjectiveWeights, description="Objective weights.")
+    quotas: list[Quota] = Field(
+        default_factory=list,
+        description="Per occupied table and round: at least min and/or at most max participants with "
+        "attribute = value.",
+    )
 
     @field_validator("participants", mode="before")
     @classmethod
@@ -329,12 +402,18 @@ class Instance(_Strict):
             return self.objective
         ranges = _term_ranges(self)
         weights = dict.fromkeys(TERMS, 0)
-        later_range = 0
+        # Wishes keep their weights and come after every listed term: the last term outweighs them all.
+        later_range = math.ceil(sum(abs(wish.weight) for wish in self.rules.wishes))
         for term in reversed(order):
             weights[term] = later_range + 1
             later_range += weights[term] * ranges[term]
         # Derived weights may exceed the cap on typed-in weights; they are integers by construction.
         return ObjectiveWeights.model_construct(**weights, lexicographic=list(order))
+
+    @cached_property
+    def wish_weights(self) -> dict[frozenset[str], float]:
+        """Each wished pair's weight (a pair is wished once at most)."""
+        return {frozenset(wish.participants): wish.weight for wish in self.rules.wishes}
 
     @cached_property
     def met_before_pairs(self) -> frozenset[frozenset[str]]:
@@ -424,6 +503,25 @@ def reference_problems(instance: Instance) -> list[ReferenceProblem]:
                 problems.append(
                     ReferenceProblem(("rules", field, k), f"pairs a participant with themself ('{a}')", [a, b])
                 )
+
+    wished: set[frozenset[str]] = set()
+    for k, wish in enumerate(instance.rules.wishes):
+        a, b = wish.participants
+        at: tuple[str | int, ...] = ("rules", "wishes", k, "participants")
+        problems += [ReferenceProblem(at, f"participant '{who}' does not exist", [a, b])
+                     for who in (a, b) if who not in seen_people]  # fmt: skip
+        if a == b:
+            problems.append(ReferenceProblem(at, f"a wish of one person ('{a}')", [a, b]))
+        elif frozenset((a, b)) in wished:
+            problems.append(ReferenceProblem(at, f"a second wish for {a} and {b}", [a, b]))
+        wished.add(frozenset((a, b)))
+    for k, quota in enumerate(instance.quotas):
+        if not any(attribute_of(person, quota.attribute) is not None for person in instance.participants):
+            problems.append(
+                ReferenceProblem(
+                    ("quotas", k, "attribute"), f"no participant has the attribute '{quota.attribute}'", quota.attribute
+                )
+            )
 
     sectors = {p.sector for p in instance.participants if p.sector}
     for sector in instance.sectors.limits:

@@ -32,6 +32,12 @@ WORDS: dict[tuple[str, str], str] = {
     (Rule.SECTOR_CAP, "hosts"): "round {round}: table '{table}' is hosted by {hosts} participants of sector "
     "'{sector}' ({who}) but the cap is {cap}",
     (Rule.SECTOR_CAP, "conflict"): "at most {cap} of sector '{sector}' per table",
+    (Rule.QUOTA, "room"): "{attendees} attendee{attendees_s} with {attribute} = '{value}' in round {round} but at "
+    "most {max} per table and {tables} table{tables_s} ({places} place{places_s})",
+    (Rule.QUOTA, "short"): "round {round} needs at least {min} with {attribute} = '{value}' at each of at least "
+    "{occupied} occupied table{occupied_s} ({needed} in all), but there {attendees_are} only {attendees}",
+    (Rule.QUOTA, "conflict"): "at least {min} with {attribute} = '{value}' at every occupied table (quotas)",
+    (Rule.QUOTA, "conflict-max"): "at most {max} with {attribute} = '{value}' at every table (quotas)",
     (Rule.COLLEAGUES, "room"): "company '{company}' has {attendees} attendees in round {round} who must sit apart, "
     "but there {tables_are} only {tables} table{tables_s}",
     (Rule.COLLEAGUES, "hosts"): "{a} and {b} both host table '{table}' in round {round} but must be kept apart",
@@ -85,6 +91,8 @@ def _words(fields: dict[str, Any]) -> str:
         "who": ", ".join(participants),
         "sector": fields.get("sector"),
         "company": fields.get("company"),
+        "attribute": fields.get("attribute"),
+        "value": fields.get("value"),
     }
     for name, value in (fields.get("counts") or {}).items():
         values[name] = _number(value)

@@ -33,6 +33,9 @@ class Rule(StrEnum):
     COLLEAGUES = "colleagues"
     KEEP_APART = "keep-apart"
     REPEAT = "repeat"
+    # Issue 12: attribute quotas (hard) and pair wishes (soft: objective only, the checker scores them).
+    QUOTA = "quota"
+    WISH = "wish"
     # What a schedule says about itself.
     STATS_MISMATCH = "stats-mismatch"
 
@@ -89,6 +92,17 @@ RULES: dict[Rule, RuleInfo] = {
         "no pair meets twice (counting met_before) when rules.repeats = 'forbid'",
         ENGINE | {"precheck", "explanation"},
         "rules.repeats",
+    ),
+    Rule.QUOTA: RuleInfo(
+        "every occupied table seats between a quota's min and max of participants with its attribute value",
+        ENGINE | {"precheck", "explanation"},
+        "quotas",
+    ),
+    Rule.WISH: RuleInfo(
+        "wished pairs are seated together (weight > 0) or apart (weight < 0) as the objective weighs it; soft, "
+        "so never a violation (the checker scores it in the statistics)",
+        frozenset({"cp-sat", "local-search"}),
+        "rules.wishes",
     ),
     Rule.STATS_MISMATCH: RuleInfo(
         "the statistics and objective stated in the schedule are the recomputed ones", CHECKER

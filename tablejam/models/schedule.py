@@ -48,6 +48,14 @@ class Stats(_Document):
     mean_new_per_participant: float = Field(
         title="mean new per person", description="Mean new encounters per attending participant."
     )
+    wishes_granted: int = Field(
+        default=0, title="wishes granted", description="Pairs wished together (weight > 0) who share a table."
+    )
+    wishes_broken: int = Field(
+        default=0,
+        title="wishes broken",
+        description="Meetings (pair and round) of pairs wished apart (weight < 0).",
+    )
     meetings: int = Field(title="meetings in all", description="All pair meetings, new or repeat, summed over rounds.")
     objective: float = Field(
         title="objective", description="Objective value of the schedule under the instance's weights."
@@ -103,6 +111,8 @@ class Reason(_Document):
     participants: list[str] = Field(default_factory=list, description="Participant ids concerned.")
     sector: str | None = Field(default=None, description="Sector concerned.")
     company: str | None = Field(default=None, description="Company concerned.")
+    attribute: str | None = Field(default=None, description="Quota concerned: the attribute counted.")
+    value: str | None = Field(default=None, description="Quota concerned: the attribute value counted.")
     counts: dict[str, float] = Field(
         default_factory=dict,
         description="The figures behind the reason, e.g. {attendees: 10, cap: 1, tables: 8, places: 8}.",

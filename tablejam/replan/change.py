@@ -78,12 +78,18 @@ def changed_event(instance: Instance, printed: Schedule, change: Change, printed
 def remaining_event(event: Instance, printed: Schedule, after_round: int) -> Instance:
     """Rounds after `after_round` as an event of their own; everyone seated together so far has met."""
     shown = set(event.participant_index)
-    met = {frozenset(pair) for pair in event.rules.met_before}
+    together: set[frozenset[str]] = set()  # pairs seated together in the printed rounds kept
     for seated_round in printed.rounds[:after_round]:
         for table in seated_round.tables:
             group = [pid for pid in table.participants if pid in shown]
-            met.update(frozenset((a, b)) for k, a in enumerate(group) for b in group[k + 1 :])
+            together.update(frozenset((a, b)) for k, a in enumerate(group) for b in group[k + 1 :])
+    met = together | {frozenset(pair) for pair in event.rules.met_before}
     data = event.model_dump()
+    # A wish to meet that the kept rounds granted is spent: the rest of the event gains nothing more from it.
+    wishes = event.rules.wishes
+    data["rules"]["wishes"] = [
+        w.model_dump() for w in wishes if w.weight < 0 or frozenset(w.participants) not in together
+    ]
     data["name"] = f"{event.name or 'Event'}, rounds {after_round + 1}-{event.rounds}"
     data["rounds"] = event.rounds - after_round
     for person in data["participants"]:

@@ -24,6 +24,7 @@ def counting_bound(problem: Problem) -> float:
       counted by both its people, so half the sum over p bounds the total.
     Repeats cost: where they are allowed, every schedule has at least the repeats that counting forces.
     Fairness: the fewest new encounters is at most the smallest k_p.
+    Wishes: at most the positive weights, each once.
     """
     counted = counting_bounds(problem.instance)
     largest: dict[tuple[int, ...], int] = {}  # by tables allowed (most people share one tuple: every table)
@@ -53,6 +54,8 @@ def counting_bound(problem: Problem) -> float:
     if problem.fairness:
         attending = [min(reach[p], partners[p]) for p in range(problem.people) if any(problem.allowed[p])]
         total += problem.fairness * min(attending, default=0)
+    # Wishes: at most every positive one granted, and none of the negative ones broken.
+    total += sum(weight for weight in problem.wishes.values() if weight > 0)
     return total / problem.scale
 
 

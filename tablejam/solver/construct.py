@@ -1,7 +1,7 @@
 """A greedy starting schedule: round by round, each participant to the table where they gain most, then the
 round's broken rules repaired by single moves and swaps.
 
-It respects seats, hosts and absences by construction. Sector caps, pairs kept apart and repeats are
+It respects seats, hosts and absences by construction. Sector caps, quotas, pairs kept apart and repeats are
 avoided while placing, and what placing could not avoid is repaired: on loose instances the start is
 valid on its own, so a solve has a valid schedule before any search runs (on a fresh install, before the
 local search is compiled). Tight instances may keep a few broken rules, for the search to repair.
@@ -54,30 +54,43 @@ class _Round:
         self.sizes = table_sizes(problem, r)
         self.tables: list[list[int]] = [[] for _ in range(problem.tables)]
         self.table_of: dict[int, int] = {}
-        self.sector_count = [[0] * len(problem.sector_names) for _ in range(problem.tables)]
+        # Per table, how many of each attribute class (capped sectors, quotas) sit there.
+        self.class_count = [[0] * len(problem.attribute_classes) for _ in range(problem.tables)]
+        self.short = [k for k, group in enumerate(problem.attribute_classes) if group.fewest]
 
     def place(self, p: int, t: int) -> None:
         self.tables[t].append(p)
         self.table_of[p] = t
-        if self.problem.sector[p] >= 0:
-            self.sector_count[t][self.problem.sector[p]] += 1
+        for k in self.problem.classes_of[p]:
+            self.class_count[t][k] += 1
 
     def remove(self, p: int) -> None:
         t = self.table_of.pop(p)
         self.tables[t].remove(p)
-        if self.problem.sector[p] >= 0:
-            self.sector_count[t][self.problem.sector[p]] -= 1
+        for k in self.problem.classes_of[p]:
+            self.class_count[t][k] -= 1
 
     def broken(self, p: int, t: int, skip: int = -1) -> int:
-        """The rules p would break with the others at table t (but `skip`), counting p's own sector-cap excess."""
+        """The rules p would break with the others at table t (but `skip`): p's own excess over a class's most,
+        and each class that p would leave too few seats at t to reach its fewest."""
         problem = self.problem
         count = 0
-        s = problem.sector[p]
-        cap = problem.sector_cap[s] if s >= 0 else None
-        if cap is not None:
-            others = self.sector_count[t][s] - (1 if self.table_of.get(p) == t else 0)
-            others -= 1 if skip >= 0 and self.table_of.get(skip) == t and problem.sector[skip] == s else 0
-            count += others >= cap
+        classes = problem.attribute_classes
+        own = problem.classes_of[p]
+        skipped = skip >= 0 and self.table_of.get(skip) == t
+        for k in own:
+            most = classes[k].most
+            if most is not None:
+                others = self.class_count[t][k] - (1 if self.table_of.get(p) == t else 0)
+                others -= 1 if skipped and k in problem.classes_of[skip] else 0
+                count += others >= most
+        if self.short:
+            seated = len(self.tables[t]) - (self.table_of.get(p) == t) - skipped
+            free = max(0, self.sizes[t] - seated - 1)  # seats left at t once p sits there
+            for k in self.short:
+                if k not in own:
+                    have = self.class_count[t][k] - (1 if skipped and k in problem.classes_of[skip] else 0)
+                    count += classes[k].fewest - have > free
         for q in self.tables[t]:
             if q != p and q != skip:
                 key = (min(p, q), max(p, q))
@@ -210,7 +223,8 @@ class _Values(dict[tuple[int, int], int]):
         self.problem = problem
 
     def __missing__(self, key: tuple[int, int]) -> int:
-        self[key] = value = self.problem.value(*key)
+        # A wish counts as if at every meeting: enough to seat wished pairs together and the others apart.
+        self[key] = value = self.problem.value(*key) + self.problem.wishes.get(key, 0)
         return value
 
 
@@ -225,7 +239,7 @@ def _placed_round(problem: Problem, r: int, value: _Values, met: set[tuple[int, 
         else:
             movable.append(p)
     rng.shuffle(movable)
-    # Capped sectors first (tightest cap first): they have the fewest good tables.
+    # Capped classes first (tightest cap first): they have the fewest good tables.
     movable.sort(key=lambda p: _cap_of(problem, p))
     for p in movable:
         seats.place(p, max(seats.options(p), key=lambda t: seats.gain(p, t) + rng.random()))
@@ -265,6 +279,5 @@ def _dealt_round(problem: Problem, r: int, rng: random.Random) -> list[list[int]
 
 
 def _cap_of(problem: Problem, p: int) -> int:
-    s = problem.sector[p]
-    cap = problem.sector_cap[s] if s >= 0 else None
-    return cap if cap is not None else 1 << 30
+    caps = [problem.attribute_classes[k].most for k in problem.classes_of[p]]
+    return min((cap for cap in caps if cap is not None), default=1 << 30)

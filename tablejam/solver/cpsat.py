@@ -41,6 +41,10 @@ class Variables:
     # first[k]: the k-th pair meets in some round (only for pairs that did not meet before)
     first: dict[int, cp_model.IntVar] = field(default_factory=dict)
     fewest_new: cp_model.IntVar | None = None
+    # wished[k]: the k-th pair of problem.pairs, wished together, shares a table in some round
+    wished: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # occupied[r, t]: someone sits at table t in round r (made for quota minimums only)
+    occupied: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
 
     def seating(self, value: Callable[[cp_model.IntVar], int], problem: Problem) -> Seating:
         seating = Seating.empty(problem.rounds, problem.people, problem.tables)
@@ -158,6 +162,51 @@ class SeatingModel:
                     if len(seats) > cap:
                         self.model.add(sum(seats) <= cap).only_enforce_if(self._switch(Rule.SECTOR_CAP, s))
 
+    @_enforces(Rule.QUOTA)
+    def quotas(self) -> None:
+        """At most a quota's max, and at every occupied table at least its min, with its attribute value."""
+        problem = self.problem
+        for q, quota in enumerate(problem.quotas):
+            members = sorted(quota.members)
+            for r in range(problem.rounds):
+                for t in range(problem.tables):
+                    counted = self._seats_at(r, t, members)
+                    if quota.max is not None and len(counted) > quota.max:
+                        self.model.add(sum(counted) <= quota.max).only_enforce_if(self._switch(Rule.QUOTA, q, 1))
+                    if quota.min:
+                        where = [] if problem.minimum[t] else [self._occupied(r, t)]
+                        # LinearExpr.sum: with nobody who counts, the table must stay empty (not a Python False)
+                        self.model.add(cp_model.LinearExpr.sum(counted) >= quota.min).only_enforce_if(
+                            [*where, *self._switch(Rule.QUOTA, q, 0)]
+                        )
+
+    def _occupied(self, r: int, t: int) -> cp_model.IntVar:
+        """occupied[r, t] is true exactly when someone sits at table t in round r."""
+        if (r, t) not in self.vars.occupied:
+            seated = self._seats_at(r, t)
+            occupied = self.vars.occupied[r, t] = self.model.new_bool_var(f"occupied[r{r},t{t}]")
+            self.model.add_bool_or(seated).only_enforce_if(occupied)
+            for seat in seated:
+                self.model.add_implication(seat, occupied)
+        return self.vars.occupied[r, t]
+
+    @_enforces(Rule.WISH)
+    def wishes(self) -> None:
+        """wished[pair] is true exactly when a pair wished together shares a table in some round (exact in every
+        solution, so that CP-SAT's objective is the checker's)."""
+        for k in self._wished_pairs():
+            if self.problem.wishes[self.problem.pairs[k].i, self.problem.pairs[k].j] > 0:
+                meetings = self._meetings(k)
+                wished = self.vars.wished[k] = self.model.new_bool_var(f"wished[{k}]")
+                self.model.add(wished <= sum(meetings))
+                for meeting in meetings:
+                    self.model.add_implication(meeting, wished)
+
+    def _wished_pairs(self) -> list[int]:
+        """The indices in problem.pairs of pairs with a wish (pairs that can never meet are not there)."""
+        wishes = self.problem.wishes
+        return [k for k, pair in enumerate(self.problem.pairs) if (pair.i, pair.j) in wishes] if wishes else []
+
     @_enforces(Rule.COLLEAGUES, Rule.KEEP_APART)
     def apart(self) -> None:
         """Colleagues, keep-apart pairs (and, when repeats are forbidden, met-before pairs) never share a table."""
@@ -267,6 +316,9 @@ class SeatingModel:
                 terms.append(-problem.repeat_cost * repeats)
         if problem.fairness:
             terms.append(problem.fairness * self._fewest_new())
+        for k in self._wished_pairs():
+            weight = problem.wishes[problem.pairs[k].i, problem.pairs[k].j]
+            terms.append(weight * self.vars.wished[k] if weight > 0 else weight * sum(self._meetings(k)))
         objective = sum(terms)
         self.model.maximize(objective)
         return objective
@@ -308,8 +360,10 @@ class SeatingModel:
             together = table_of[r][pair.i] >= 0 and table_of[r][pair.i] == table_of[r][pair.j]
             self.model.add_hint(var, together)
             met[k] = met.get(k, 0) + together
-        for k, var in self.vars.first.items():
+        for k, var in (*self.vars.first.items(), *self.vars.wished.items()):
             self.model.add_hint(var, met.get(k, 0) > 0)
+        for (r, t), var in self.vars.occupied.items():
+            self.model.add_hint(var, bool((seating.table_of[r] == t).any()))
         if self.vars.fewest_new is not None:
             new_count = [0] * self.problem.people
             for k in self.vars.first:

@@ -86,6 +86,16 @@ def _sector_cap(problem: Problem, subject: tuple[int, ...]) -> Reason:
     return _conflict(Rule.SECTOR_CAP, sector=name, counts={"cap": cap or 0})
 
 
+@_describes(Rule.QUOTA)
+def _quota(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    quota = problem.instance.quotas[subject[0]]
+    at_most = subject[1] == 1
+    return _conflict(
+        Rule.QUOTA, "conflict-max" if at_most else "conflict", attribute=quota.attribute, value=quota.value,
+        counts={"max": quota.max or 0} if at_most else {"min": quota.min or 0},
+    )  # fmt: skip
+
+
 @_describes(Rule.COLLEAGUES)
 def _colleagues(problem: Problem, subject: tuple[int, ...]) -> Reason:
     a, b = (problem.instance.participants[k] for k in subject)

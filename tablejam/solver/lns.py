@@ -102,6 +102,13 @@ def neighbourhood_problem(
         met_before=frozenset((pair.i, pair.j) for pair in pairs if pair.met_before),
         explicit_pairs=pairs,
         fairness=0,
+        quotas=[quota.within(people) for quota in problem.quotas],
+        # A positive wish already granted elsewhere in the schedule adds nothing more here.
+        wishes={
+            (local[a], local[b]): weight
+            for (a, b), weight in problem.wishes.items()
+            if a in local and b in local and (weight < 0 or not met_elsewhere[a, b])
+        },
     )
     if repair and problem.forbid_repeats:
         # Repeats become soft, each costing more than every pair value together: fewest repeats first.

@@ -1,7 +1,7 @@
 """Local search over seatings: conflict-directed tabu swaps, then objective hill-climbing.
 
 A schedule is scored lexicographically: first the number of rule violations
-(repeats when forbidden, apart pairs sharing a table, sector-cap excess), then
+(repeats when forbidden, apart pairs sharing a table, excess over sector caps and quotas), then
 the objective. Moves act within one round: swap two participants of different
 tables, or move one participant to a table with a free seat (within minimums).
 Each move is evaluated incrementally from a pair meeting-count matrix, in
@@ -76,12 +76,34 @@ def _hosts_fixed(problem: Problem, arrays: Arrays) -> None:
     ).reshape(problem.rounds, problem.people)
 
 
-@_encodes(Rule.SECTOR_CAP)
-def _sector_caps(problem: Problem, arrays: Arrays) -> None:
-    """Each participant's sector, and each sector's cap: the excess over a cap is a violation."""
-    arrays["sector"] = np.asarray(problem.values.sector, dtype=np.int32)
-    caps = [UNCAPPED if cap is None else cap for cap in problem.sector_cap] or [UNCAPPED]
-    arrays["sector_cap"] = np.array(caps, dtype=np.int32)
+@_encodes(Rule.SECTOR_CAP, Rule.QUOTA)
+def _attribute_classes(problem: Problem, arrays: Arrays) -> None:
+    """Sector caps and quotas as one mechanism (Problem.attribute_classes): each participant's classes, and each
+    class's most and fewest per occupied table; the excess beyond either is a violation."""
+    classes = problem.attribute_classes
+    classes_of = problem.classes_of
+    member = np.full((problem.people, max(1, *map(len, classes_of))), -1, dtype=np.int32)
+    for p, own in enumerate(classes_of):
+        member[p, : len(own)] = own
+    fewest = [group.fewest for group in classes] or [0]
+    most = [UNCAPPED if group.most is None else group.most for group in classes] or [UNCAPPED]
+    arrays["member"] = member
+    arrays["class_min"] = np.array(fewest, dtype=np.int32)
+    arrays["class_max"] = np.array(most, dtype=np.int32)
+    arrays["min_classes"] = np.array([k for k, low in enumerate(fewest) if low > 0], dtype=np.int32)
+
+
+@_encodes(Rule.WISH)
+def _wishes(problem: Problem, arrays: Arrays) -> None:
+    """Each participant's wishes, sparse (rows of a CSR matrix, both ways): wish_other[wish_start[p]:
+    wish_start[p + 1]] are the others p has a wish with, at wish_weight (scaled)."""
+    rows: list[list[tuple[int, int]]] = [[] for _ in range(problem.people)]
+    for (i, j), weight in problem.wishes.items():
+        rows[i].append((j, weight))
+        rows[j].append((i, weight))
+    arrays["wish_start"] = np.cumsum([0, *map(len, rows)]).astype(np.int64)
+    arrays["wish_other"] = np.array([j for row in rows for j, _ in row], dtype=np.int64)
+    arrays["wish_weight"] = np.array([w for row in rows for _, w in row], dtype=np.int64)
 
 
 @_encodes(Rule.COLLEAGUES, Rule.KEEP_APART)
@@ -100,6 +122,7 @@ def _objective(problem: Problem, arrays: Arrays) -> None:
     values = problem.values
     arrays["offers"], arrays["needs"] = values.offers, values.needs
     arrays["worth"] = np.array([values.new, values.complementary, values.cross_sector], dtype=np.int64)
+    arrays["sector"] = np.asarray(values.sector, dtype=np.int32)
     arrays["fairness"] = problem.fairness
     arrays["attending"] = np.array([any(problem.allowed[p]) for p in range(problem.people)], dtype=np.bool_)
 
@@ -124,12 +147,15 @@ class SearchState:
     size: np.ndarray  # [R, T]
     position: np.ndarray  # [R, n] index of p within seats[r, table_of[r, p]]
     meet: np.ndarray  # [n, n] rounds in which i and j share a table
-    sector_count: np.ndarray  # [R, T, S]
+    class_count: np.ndarray  # [R, T, K] participants of each attribute class at each table
     fixed: np.ndarray  # [R, n] True: p may not move in round r (host or absent)
     capacity: np.ndarray  # [T]
     minimum: np.ndarray  # [T]
-    sector: np.ndarray  # [n] sector index, -1 when none
-    sector_cap: np.ndarray  # [S]
+    sector: np.ndarray  # [n] sector index, -1 when none (for cross-sector values)
+    member: np.ndarray  # [n, W] the attribute classes of p (capped sectors, quotas), -1 padded
+    class_min: np.ndarray  # [K] fewest of a class at an occupied table
+    class_max: np.ndarray  # [K] most of a class at a table
+    min_classes: np.ndarray  # the classes with a fewest above 0
     apart: np.ndarray  # [n, n] must never share a table
     met_before: np.ndarray  # [n, n] (minimise mode only; forbidden ones are in apart)
     offers: np.ndarray  # [n, words] tags offered, a bit set
@@ -141,6 +167,9 @@ class SearchState:
     attending: np.ndarray  # [n] attends at least one round
     new_count: np.ndarray  # [n] first meetings of each participant
     hist: np.ndarray  # [n + 1] attending participants by their count of first meetings
+    wish_start: np.ndarray  # [n + 1] CSR rows of wishes
+    wish_other: np.ndarray  # the other of each wish
+    wish_weight: np.ndarray  # its scaled weight
 
     @classmethod
     def from_seating(cls, problem: Problem, seating: Seating) -> SearchState:
@@ -149,19 +178,19 @@ class SearchState:
             encoding(problem, arrays)
         _objective(problem, arrays)
         n, rounds, tables = problem.people, problem.rounds, problem.tables
-        sectors = len(arrays["sector_cap"])
+        classes = len(arrays["class_max"])
         table_of = seating.table_of.astype(np.int32, copy=True)
         seats = np.full((rounds, tables, max(problem.capacity)), -1, dtype=np.int32)
         size = np.zeros((rounds, tables), dtype=np.int32)
         position = np.full((rounds, n), -1, dtype=np.int32)
-        sector_count = np.zeros((rounds, tables, sectors), dtype=np.int32)
+        class_count = np.zeros((rounds, tables, classes), dtype=np.int32)
         meet = np.zeros((n, n), dtype=np.int16)  # meetings of a pair: at most the rounds (up to 1,000)
-        _bookkeeping(table_of, arrays["sector"], seats, size, position, sector_count, meet)
+        _bookkeeping(table_of, arrays["member"], seats, size, position, class_count, meet)
         first = (meet > 0) & ~arrays["apart"] & ~arrays["met_before"]
         new_count = first.sum(axis=1).astype(np.int64)
         hist = np.bincount(new_count[arrays["attending"]], minlength=n + 1).astype(np.int64)
         return cls(table_of=table_of, seats=seats, size=size, position=position, meet=meet,
-                   sector_count=sector_count, new_count=new_count, hist=hist, **arrays)  # fmt: skip
+                   class_count=class_count, new_count=new_count, hist=hist, **arrays)  # fmt: skip
 
     def seating(self) -> Seating:
         return Seating(self.table_of.copy(), self.size.shape[1])
@@ -169,14 +198,15 @@ class SearchState:
     @property
     def seat(self) -> tuple:
         """The seating and its bookkeeping, as the kernels take it."""
-        return (self.table_of, self.seats, self.size, self.position, self.meet, self.sector_count, self.new_count,
+        return (self.table_of, self.seats, self.size, self.position, self.meet, self.class_count, self.new_count,
                 self.hist)  # fmt: skip
 
     @property
     def rules(self) -> tuple:
         """The rules and values, as the kernels take them."""
-        return (self.apart, self.met_before, self.offers, self.needs, self.worth, self.sector, self.sector_cap,
-                self.forbid, self.repeat_cost, self.fairness, self.attending)  # fmt: skip
+        return (self.apart, self.met_before, self.offers, self.needs, self.worth, self.sector, self.member,
+                self.class_min, self.class_max, self.min_classes, self.forbid, self.repeat_cost, self.fairness,
+                self.attending, self.wish_start, self.wish_other, self.wish_weight)  # fmt: skip
 
     def score(self) -> tuple[int, int]:
         """(violations, objective) of the current seating, counted from scratch (scaled)."""
@@ -194,9 +224,10 @@ class SearchState:
 
 
 # fmt: off
-# The kernels take two tuples: `seat` = (table_of, seats, size, position, meet, sector_count, new_count, hist),
+# The kernels take two tuples: `seat` = (table_of, seats, size, position, meet, class_count, new_count, hist),
 # the seating and its bookkeeping, changed by moves; `rules` = (apart, met_before, offers, needs, worth, sector,
-# sector_cap, forbid, repeat_cost, fairness, attending), read only. Unpacking them costs nothing in compiled code.
+# member, class_min, class_max, min_classes, forbid, repeat_cost, fairness, attending, wish_start, wish_other,
+# wish_weight), read only (indices below: the R_ names). Unpacking them costs nothing in compiled code.
 #
 # A pair change is counted in four parts: `hard` (meetings of a pair kept apart: always violations),
 # `repeat` (meetings beyond a pair's first, counting met_before), `gain` (the value of first meetings) and
@@ -230,9 +261,10 @@ def _value(i, j, offers, needs, sector, worth):
 
 
 @njit(cache=True)
-def _bookkeeping(table_of, sector, seats, size, position, sector_count, meet):
-    """Fill the seating's bookkeeping from table_of (who sits where, each table's seats, counts by sector, and
-    the meetings of every pair): compiled, as it is quadratic in the table size and linear in the people."""
+def _bookkeeping(table_of, member, seats, size, position, class_count, meet):
+    """Fill the seating's bookkeeping from table_of (who sits where, each table's seats, counts by attribute
+    class, and the meetings of every pair): compiled, as it is quadratic in the table size and linear in the
+    people."""
     rounds, n = table_of.shape
     for r in range(rounds):
         for p in range(n):
@@ -242,8 +274,9 @@ def _bookkeeping(table_of, sector, seats, size, position, sector_count, meet):
             position[r, p] = size[r, t]
             seats[r, t, size[r, t]] = p
             size[r, t] += 1
-            if sector[p] >= 0:
-                sector_count[r, t, sector[p]] += 1
+            for w in range(member.shape[1]):
+                if member[p, w] >= 0:
+                    class_count[r, t, member[p, w]] += 1
         for t in range(size.shape[1]):
             for k in range(size[r, t]):
                 for k2 in range(size[r, t]):
@@ -263,6 +296,92 @@ def _pair(i, j, m, apart, met_before, offers, needs, sector, worth):
 
 
 @njit(cache=True)
+def _wish(i, j, wish_start, wish_other, wish_weight):
+    """The scaled weight of the wish about i and j, 0 if none (a participant has few wishes: a short scan)."""
+    for k in range(wish_start[i], wish_start[i + 1]):
+        if wish_other[k] == j:
+            return wish_weight[k]
+    return 0
+
+
+@njit(cache=True)
+def _wish_value(weight, m):
+    """What a wish of this weight adds when its pair meets m times: a positive one once, a negative one each time."""
+    if weight < 0:
+        return weight * m
+    return weight if m > 0 else 0
+
+
+@njit(cache=True)
+def _wished(i, j, m, step, wish_start, wish_other, wish_weight):
+    """The objective change of a wish when pair i, j meets `step` more times than m."""
+    if wish_start[i] == wish_start[i + 1]:
+        return 0
+    weight = _wish(i, j, wish_start, wish_other, wish_weight)
+    return _wish_value(weight, m + step) - _wish_value(weight, m) if weight else 0
+
+
+@njit(cache=True)
+def _excess(count, size, fewest, most):
+    """Violations of one attribute class at one table: beyond its most, and short of its fewest if occupied."""
+    over = count - most if count > most else 0
+    under = fewest - count if size > 0 and count < fewest else 0
+    return over + under
+
+
+@njit(cache=True)
+def _is_member(p, k, member):
+    for w in range(member.shape[1]):  # noqa: SIM110 - a loop, not any() over a generator: numba compiles it
+        if member[p, w] == k:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _class_shift(r, k, da, a, b, size, class_count, class_min, class_max, grown):
+    """Change of class k's excess at tables a and b when a's count changes by da (b's by -da) and, with
+    `grown`, one person moves from a to b."""
+    fewest, most = class_min[k], class_max[k]
+    sa, sb = size[r, a], size[r, b]
+    ca, cb = class_count[r, a, k], class_count[r, b, k]
+    return (_excess(ca + da, sa - grown, fewest, most) - _excess(ca, sa, fewest, most)
+            + _excess(cb - da, sb + grown, fewest, most) - _excess(cb, sb, fewest, most))
+
+
+@njit(cache=True)
+def _classes_change(r, p, q, a, b, seat, rules):
+    """Change in attribute-class excess when p moves from table a to b in round r and, with q >= 0, q from b to
+    a. Only the classes of p and q change counts; a move that empties a or opens b also changes whether the
+    fewest of the other classes apply there. (The arrays go on as themselves: see _pair_change.)"""
+    return _class_changes(r, p, q, a, b, seat[2], seat[5], rules[6], rules[7], rules[8], rules[9])
+
+
+@njit(cache=True)
+def _class_changes(r, p, q, a, b, size, class_count, member, class_min, class_max, min_classes):
+    grown = 0 if q >= 0 else 1
+    hard = 0
+    for w in range(member.shape[1]):
+        k = member[p, w]
+        if k < 0:
+            break
+        if q < 0 or not _is_member(q, k, member):
+            hard += _class_shift(r, k, -1, a, b, size, class_count, class_min, class_max, grown)
+    if q >= 0:
+        for w in range(member.shape[1]):
+            k = member[q, w]
+            if k < 0:
+                break
+            if not _is_member(p, k, member):
+                hard += _class_shift(r, k, 1, a, b, size, class_count, class_min, class_max, 0)
+    elif size[r, a] == 1 or size[r, b] == 0:
+        for c in range(min_classes.shape[0]):
+            k = min_classes[c]
+            if not _is_member(p, k, member):
+                hard += _class_shift(r, k, 0, a, b, size, class_count, class_min, class_max, grown)
+    return hard
+
+
+@njit(cache=True)
 def _fewest(hist):
     """The fewest first meetings of any attending participant (hist[c]: how many have c)."""
     for c in range(hist.shape[0]):
@@ -274,8 +393,9 @@ def _fewest(hist):
 @njit(cache=True)
 def _score(seat, rules):
     """(violations, objective, repeats) of the seating, counted from scratch."""
-    _, _, _, _, meet, sector_count, _, _ = seat
-    apart, met_before, offers, needs, worth, sector, sector_cap, forbid, repeat_cost, fairness, attending = rules
+    _, _, size, _, meet, class_count, _, _ = seat
+    apart, met_before, offers, needs, worth, sector, _, class_min, class_max = rules[:9]
+    forbid, repeat_cost, fairness, attending, wish_start, wish_other, wish_weight = rules[10:]
     n = meet.shape[0]
     hard = 0
     repeats = 0
@@ -287,14 +407,14 @@ def _score(seat, rules):
                 h, rep, g, new = _pair(i, j, meet[i, j], apart, met_before, offers, needs, sector, worth)
                 hard += h
                 repeats += rep
-                gain += g
+                gain += g + _wished(i, j, 0, meet[i, j], wish_start, wish_other, wish_weight)
                 new_count[i] += new
                 new_count[j] += new
-    rounds, tables, sectors = sector_count.shape
+    rounds, tables, classes = class_count.shape
     for r in range(rounds):
         for t in range(tables):
-            for s in range(sectors):
-                hard += max(sector_count[r, t, s] - sector_cap[s], 0)
+            for k in range(classes):
+                hard += _excess(class_count[r, t, k], size[r, t], class_min[k], class_max[k])
     fewest = -1
     for i in range(n):
         if attending[i] and (fewest < 0 or new_count[i] < fewest):
@@ -326,17 +446,14 @@ def _pair_change(i, j, step, meet, apart, met_before, offers, needs, sector, wor
 
 
 @njit(cache=True)
-def _sector_change(count, cap, step):
-    return max(count + step - cap, 0) - max(count - cap, 0)
-
-
-@njit(cache=True)
 def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     """(hard, repeats, gain, k) change of p leaving table a for table b in round r, ignoring tablemates
     skip_a (at a) and skip_b (at b), who are the swap partner if any. With a fairness term, each person's
     change in first meetings is written to who[k:], by[k:] (returning the new k)."""
-    _, seats, size, _, meet, sector_count, _, _ = seat
-    apart, met_before, offers, needs, worth, sector, sector_cap, _, _, fairness, _ = rules
+    _, seats, size, _, meet, _, _, _ = seat
+    apart, met_before, offers, needs, worth, sector = rules[:6]
+    fairness, wish_start, wish_other, wish_weight = rules[12], rules[14], rules[15], rules[16]
+    wishes = wish_other.shape[0] > 0
     hard = 0
     repeats = 0
     gain = 0
@@ -347,6 +464,8 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
             hard += h
             repeats += rep
             gain += g
+            if wishes:
+                gain += _wished(p, x, meet[p, x], -1, wish_start, wish_other, wish_weight)
             if fairness and new != 0:
                 who[k], by[k], who[k + 1], by[k + 1] = p, new, x, new
                 k += 2
@@ -357,13 +476,11 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
             hard += h
             repeats += rep
             gain += g
+            if wishes:
+                gain += _wished(p, y, meet[p, y], 1, wish_start, wish_other, wish_weight)
             if fairness and new != 0:
                 who[k], by[k], who[k + 1], by[k + 1] = p, new, y, new
                 k += 2
-    s = sector[p]
-    if s >= 0:
-        hard += _sector_change(sector_count[r, a, s], sector_cap[s], -1)
-        hard += _sector_change(sector_count[r, b, s], sector_cap[s], 1)
     return hard, repeats, gain, k
 
 
@@ -407,7 +524,7 @@ def _fewest_change(who, by, k, seat):
 @njit(cache=True)
 def _total(hard, repeats, gain, fairer, rules):
     """(violations, objective change) from the parts of a change."""
-    forbid, repeat_cost, fairness = rules[7], rules[8], rules[9]
+    forbid, repeat_cost, fairness = rules[10], rules[11], rules[12]
     objective = gain + fairness * fairer
     if forbid:
         return hard + repeats, objective
@@ -419,7 +536,8 @@ def _delta_move(r, p, b, seat, rules, who, by):
     """(violations, objective, repeats) change of moving p to table b in round r."""
     a = seat[0][r, p]
     hard, repeats, gain, k = _leaving_and_joining(r, p, a, b, -1, -1, seat, rules, who, by, 0)
-    fairer = _fewest_change(who, by, k, seat) if rules[9] else 0
+    hard += _classes_change(r, p, -1, a, b, seat, rules)
+    fairer = _fewest_change(who, by, k, seat) if rules[12] else 0
     dv, do = _total(hard, repeats, gain, fairer, rules)
     return dv, do, repeats
 
@@ -429,23 +547,14 @@ def _delta_swap(r, p, q, seat, rules, who, by):
     """(violations, objective, repeats) change of swapping p and q (at different tables) in round r.
 
     Each leaves its table for the other's; pairs with the partner are unchanged (they part and
-    meet no one new between them), and when both are of one sector the counts do not change."""
+    meet no one new between them), and the classes both belong to keep their counts."""
     table_of = seat[0]
-    sector = rules[5]
     a = table_of[r, p]
     b = table_of[r, q]
     h1, rep1, g1, k = _leaving_and_joining(r, p, a, b, -1, q, seat, rules, who, by, 0)
     h2, rep2, g2, k = _leaving_and_joining(r, q, b, a, -1, p, seat, rules, who, by, k)
-    hard = h1 + h2
-    if sector[p] == sector[q] and sector[p] >= 0:
-        sector_count, sector_cap = seat[5], rules[6]
-        s = sector[p]
-        # Counted as one leaving and one joining each table; in truth the counts stay put.
-        hard -= _sector_change(sector_count[r, a, s], sector_cap[s], -1) + _sector_change(
-            sector_count[r, b, s], sector_cap[s], 1)
-        hard -= _sector_change(sector_count[r, b, s], sector_cap[s], -1) + _sector_change(
-            sector_count[r, a, s], sector_cap[s], 1)
-    fairer = _fewest_change(who, by, k, seat) if rules[9] else 0
+    hard = h1 + h2 + _classes_change(r, p, q, a, b, seat, rules)
+    fairer = _fewest_change(who, by, k, seat) if rules[12] else 0
     dv, do = _total(hard, rep1 + rep2, g1 + g2, fairer, rules)
     return dv, do, rep1 + rep2
 
@@ -472,8 +581,8 @@ def _met(i, j, step, seat, rules):
 
 @njit(cache=True)
 def _leave(r, p, seat, rules):
-    table_of, seats, size, position, _, sector_count, _, _ = seat
-    sector = rules[5]
+    table_of, seats, size, position, _, class_count, _, _ = seat
+    member = rules[6]
     a = table_of[r, p]
     for k in range(size[r, a]):
         x = seats[r, a, k]
@@ -484,22 +593,24 @@ def _leave(r, p, seat, rules):
     position[r, last] = position[r, p]
     seats[r, a, size[r, a] - 1] = -1
     size[r, a] -= 1
-    if sector[p] >= 0:
-        sector_count[r, a, sector[p]] -= 1
+    for w in range(member.shape[1]):
+        if member[p, w] >= 0:
+            class_count[r, a, member[p, w]] -= 1
     table_of[r, p] = -1
 
 
 @njit(cache=True)
 def _join(r, p, b, seat, rules):
-    table_of, seats, size, position, _, sector_count, _, _ = seat
-    sector = rules[5]
+    table_of, seats, size, position, _, class_count, _, _ = seat
+    member = rules[6]
     for k in range(size[r, b]):
         _met(p, seats[r, b, k], 1, seat, rules)
     seats[r, b, size[r, b]] = p
     position[r, p] = size[r, b]
     size[r, b] += 1
-    if sector[p] >= 0:
-        sector_count[r, b, sector[p]] += 1
+    for w in range(member.shape[1]):
+        if member[p, w] >= 0:
+            class_count[r, b, member[p, w]] += 1
     table_of[r, p] = b
 
 
@@ -517,14 +628,20 @@ def _apply(r, p, q, b, seat, rules):
 @njit(cache=True)
 def _in_conflict(r, p, seat, rules):
     """Whether p takes part in a violation in round r, or in a repeat (forbidden or not)."""
-    table_of, seats, size, _, meet, sector_count, _, _ = seat
-    apart, met_before, _, _, _, sector, sector_cap, _, _, _, _ = rules
+    table_of, seats, size, _, meet, class_count, _, _ = seat
+    apart, met_before = rules[0], rules[1]
+    member, class_min, class_max, min_classes = rules[6], rules[7], rules[8], rules[9]
     a = table_of[r, p]
     if a < 0:
         return False
-    s = sector[p]
-    if s >= 0 and sector_count[r, a, s] > sector_cap[s]:
-        return True
+    for w in range(member.shape[1]):
+        k = member[p, w]
+        if k >= 0 and class_count[r, a, k] > class_max[k]:
+            return True
+    for c in range(min_classes.shape[0]):  # a table short of a class: everyone at it may make room
+        k = min_classes[c]
+        if class_count[r, a, k] < class_min[k]:
+            return True
     for k in range(size[r, a]):
         x = seats[r, a, k]
         if x != p and (apart[p, x] or meet[p, x] > 1 or met_before[p, x]):
@@ -543,7 +660,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
     watches the clock.
     """
     table_of, seats, size, _, _, _, _, _ = seat
-    forbid = rules[7]
+    forbid = rules[10]
     if status[RESEED] == 1:
         np.random.seed(seed)
         status[RESEED] = 0

@@ -27,6 +27,28 @@ class Pair:
 
 
 @dataclass(frozen=True)
+class QuotaRule:
+    """A quota in solver terms: who counts (participant indices), and the limits at every occupied table."""
+
+    members: frozenset[int]
+    min: int  # 0: no minimum
+    max: int | None  # None: no maximum
+
+    def within(self, people: list[int]) -> QuotaRule:
+        """The quota for a part of the problem whose k-th participant is people[k]."""
+        return QuotaRule(frozenset(k for k, p in enumerate(people) if p in self.members), self.min, self.max)
+
+
+@dataclass(frozen=True)
+class AttributeClass:
+    """Participants counted together at each table (see Problem.attribute_classes)."""
+
+    members: frozenset[int]
+    fewest: int  # at every occupied table
+    most: int | None  # at every table; None: no limit
+
+
+@dataclass(frozen=True)
 class PairValues:
     """The value of a first meeting: new + complementary * c(i, j) + cross_sector * [two different sectors], with
     c(i, j) = |offers_i & needs_j| + |offers_j & needs_i| counted on bit sets of tags (scaled integer weights)."""
@@ -100,6 +122,8 @@ class Problem:
     repeat_cost: int
     fairness: int
     forbid_repeats: bool
+    quotas: list[QuotaRule]  # instance.quotas, in order
+    wishes: dict[tuple[int, int], int]  # i < j: scaled weight, > 0 once if they ever meet, < 0 at every meeting
     # Given for a part of a problem (a neighbourhood): these pairs only, with their own values.
     explicit_pairs: list[Pair] | None = field(default=None, repr=False)
 
@@ -119,15 +143,17 @@ class Problem:
         sector = [sector_id[p.sector] if p.sector else -1 for p in people]
         scale = 10**WEIGHT_DECIMALS
         weights = instance.weights
+        index = instance.participant_index
+        wished = [((index[a], index[b]), wish.weight) for wish in instance.rules.wishes for a, b in [wish.participants]]
         all_weights = [round(w * scale) for w in (weights.new, weights.complementary, weights.cross_sector,
-                                                   weights.repeat, weights.fairness)]  # fmt: skip
+                                                   weights.repeat, weights.fairness,
+                                                   *(weight for _, weight in wished))]  # fmt: skip
         # Divide out common powers of ten so the numbers CP-SAT sees stay small.
         while scale > 1 and all(w % 10 == 0 for w in all_weights):
             scale //= 10
             all_weights = [w // 10 for w in all_weights]
-        new_w, comp_w, cross_w, repeat_w, fair_w = all_weights
-
-        index = instance.participant_index
+        new_w, comp_w, cross_w, repeat_w, fair_w = all_weights[:5]
+        wishes = {(min(pair), max(pair)): w for (pair, _), w in zip(wished, all_weights[5:], strict=True)}
 
         def indexed(pairs: frozenset[frozenset[str]]) -> set[tuple[int, int]]:
             return {(min(a, b), max(a, b)) for a, b in ((index[x], index[y]) for x, y in map(tuple, pairs))}
@@ -159,6 +185,15 @@ class Problem:
             repeat_cost=repeat_w,
             fairness=fair_w,
             forbid_repeats=forbid,
+            quotas=[
+                QuotaRule(
+                    frozenset(k for k, person in enumerate(people) if quota.holds_for(person)),
+                    quota.min or 0,
+                    quota.max,
+                )
+                for quota in instance.quotas
+            ],
+            wishes=dict(sorted(wishes.items())),
         )
 
     @cached_property
@@ -209,6 +244,30 @@ class Problem:
             one = self.tables > 1 and len(only) == 1 and all(allowed == only for allowed in attended)
             fixed.append(only[0] if one else None)
         return fixed
+
+    @cached_property
+    def attribute_classes(self) -> list[AttributeClass]:
+        """Sector caps and quotas as one kind of rule: classes of participants (a capped sector, a quota's
+        attribute value), each with a fewest per occupied table and a most per table. Rules over the same
+        members are one class with the tighter limits (a quota on a capped sector)."""
+        limits: dict[frozenset[int], tuple[int, int | None]] = {}
+        for s, cap in enumerate(self.sector_cap):
+            if cap is not None:
+                limits[frozenset(p for p in range(self.people) if self.sector[p] == s)] = (0, cap)
+        for quota in self.quotas:
+            low, high = limits.get(quota.members, (0, None))
+            most = quota.max if high is None else high if quota.max is None else min(high, quota.max)
+            limits[quota.members] = (max(low, quota.min), most)
+        return [AttributeClass(members, low, high) for members, (low, high) in limits.items()]
+
+    @cached_property
+    def classes_of(self) -> list[list[int]]:
+        """The attribute classes of each participant (indices into attribute_classes)."""
+        classes: list[list[int]] = [[] for _ in range(self.people)]
+        for k, group in enumerate(self.attribute_classes):
+            for p in sorted(group.members):
+                classes[p].append(k)
+        return classes
 
     def attendees(self, r: int) -> list[int]:
         return [p for p in range(self.people) if self.allowed[p][r]]

@@ -123,6 +123,8 @@ STATISTICS = [
     ["min_new_per_participant", 3],
     ["max_new_per_participant", 4],
     ["mean_new_per_participant", 3.6667],
+    ["wishes_granted", 0],
+    ["wishes_broken", 0],
     ["meetings", 13],
 ]
 

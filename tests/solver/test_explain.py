@@ -33,7 +33,8 @@ def explained(instance: Instance, stop: Stop | None = None) -> list[dict[str, An
 
 def conflict(rule: str, fact: str = "conflict", **data: Any) -> dict[str, Any]:
     """A reason from CP-SAT as data: the fields not given are empty."""
-    empty = {"rounds": [], "tables": [], "participants": [], "sector": None, "company": None, "counts": {}}
+    empty = {"rounds": [], "tables": [], "participants": [], "sector": None, "company": None, "counts": {},
+             "attribute": None, "value": None}  # fmt: skip
     return {"rule": rule, "fact": fact, "source": "cp-sat", **empty, **data}
 
 
