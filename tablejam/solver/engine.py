@@ -50,7 +50,8 @@ def solve(
     start: Callable[[Problem], Seating] | None = None,
 ) -> Schedule:
     """Plan the event. Always returns a Schedule: with a seating when one was found,
-    otherwise with status infeasible or unknown and an explanation.
+    otherwise with status infeasible or unknown and an explanation. Raises InputError for an instance
+    beyond the settings' size limits (max_participants, max_participant_rounds).
 
     `start` builds the first seating instead of the greedy construction (every attendee seated once
     per round at an allowed table, table sizes within their limits; other rules may still be broken).
@@ -61,7 +62,9 @@ def solve(
     deadline or as soon as a schedule reaches the proven bound. Setting `stop` (from a signal
     handler or another thread) ends the solve promptly with the best schedule found so far.
     `progress(seconds, objective, bound)` hears of every better schedule as it is found."""
-    run = _Run(instance, settings or SolverSettings(), stop or threading.Event())
+    settings = settings or SolverSettings()
+    settings.admit(len(instance.participants), instance.rounds)  # too large: refused before anything is built
+    run = _Run(instance, settings, stop or threading.Event())
     found = impossibilities(instance)
     if found:
         return run.no_schedule("infeasible", found, "precheck")
