@@ -481,6 +481,7 @@ def compare(
     for path, suffixes in ((output, (".csv", ".json")), (plot_path, (".png",))):
         if path is not None and Path(path).suffix.lower() not in suffixes:
             raise InputError(f"expected a file ending in {' or '.join(suffixes)}", path)
+    comparing.check_options(output, plot_path, dask)
     instances = {_run_name(path, instance_paths): load_instance(path, base_dir) for path in instance_paths}
     settings = dict(_named_setting(spec) for spec in setting_specs or PRESETS)
     explicit = _explicit_options(click.get_current_context(), ("time_limit", "workers", "max_participants"))
