@@ -495,6 +495,10 @@ def compare(
 
     tasks = comparing.plan_tasks(instances, applied, settings, seeds)
     jobs = jobs or os.cpu_count() or 1
+    from tablejam.solver.local_search import kernels_ready
+
+    if not kernels_ready():
+        click.echo("compiling the local search once, for every run (about 10 s)", err=True)
     rows = []
     for row in comparing.run_tasks(tasks, jobs, dask):
         rows.append(row)

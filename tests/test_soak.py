@@ -111,3 +111,20 @@ def test_soak(tmp_path: Path, request: pytest.FixtureRequest) -> None:
         assert _processes_with(token) == [], "a solve left a process running"
     assert list(temp.iterdir()) == [], "a solve left a temporary file"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["tmp", *(case[0].name for case in cases)])
+
+
+def test_compare_on_a_fresh_install_finds_a_schedule_in_every_run(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Nothing compiled yet (an empty cache): every run of a 5-s sweep still finds a schedule (--soak: compiling
+    takes 10-60 s)."""
+    if not request.config.getoption("--soak"):
+        pytest.skip("compiles the local search from nothing: run with --soak")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "tablejam.cli", "compare", str(ROOT / "instances" / "business-jam.toml"),
+               "--setting", "max-new", "--seeds", "4", "--time-limit", "5", "--jobs", "2",
+               "-o", str(tmp_path / "runs.json")]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    runs = json.loads((tmp_path / "runs.json").read_text())["runs"]
+    assert [(run["seed"], run["valid"]) for run in runs] == [(1, True), (2, True), (3, True), (4, True)]

@@ -132,15 +132,23 @@ def run_task(task: Task) -> dict[str, Any]:
 
 
 def run_tasks(tasks: list[Task], jobs: int, dask: str | None = None) -> Iterator[dict[str, Any]]:
-    """Results as runs finish: on `jobs` local processes, or on a Dask cluster ('local' starts one here)."""
+    """Results as runs finish: on `jobs` local processes, or on a Dask cluster ('local' starts one here).
+
+    Every worker has the compiled local search before its first run: a run that spent its time limit without
+    it (compiling, on a fresh install) would measure another engine, and with one worker may find nothing.
+    The kernels are compiled once, here, into the cache the local workers load from; Dask workers each load
+    them (or compile, one at a time per machine) before the runs are sent."""
+    from tablejam.solver.local_search import warm_up
+
     if dask is not None:
-        yield from _on_dask(tasks, jobs, dask)
+        yield from _on_dask(tasks, jobs, dask, warm_up)
         return
+    warm_up()
     if jobs == 1:
         yield from map(run_task, tasks)
         return
     # spawn, not fork: OR-Tools and numba start threads, and forking a threaded process can deadlock.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"), initializer=warm_up) as pool:
         for future in as_completed([pool.submit(run_task, task) for task in tasks]):
             yield future.result()
 
@@ -154,7 +162,7 @@ def _dask() -> Any:
     return distributed
 
 
-def _on_dask(tasks: list[Task], jobs: int, address: str) -> Iterator[dict[str, Any]]:
+def _on_dask(tasks: list[Task], jobs: int, address: str, prepare: Callable[[], object]) -> Iterator[dict[str, Any]]:
     distributed = _dask()
     Client, LocalCluster, dask_completed = distributed.Client, distributed.LocalCluster, distributed.as_completed
     cluster = None
@@ -167,6 +175,7 @@ def _on_dask(tasks: list[Task], jobs: int, address: str) -> Iterator[dict[str, A
         except (OSError, TimeoutError) as error:
             raise InputError(f"cannot reach the Dask scheduler: {error}", "--dask") from None
     try:
+        client.run(prepare)  # on every worker, before any run
         # pure=False: the same task twice (e.g. to measure noise) must really run twice.
         futures = client.map(run_task, tasks, pure=False)
         for future in dask_completed(futures):

@@ -157,3 +157,17 @@ def test_a_folder_is_no_output_file(tmp_path: Path) -> None:
         check_writable(folder)
     check_writable(tmp_path / "runs.json")
     assert list(tmp_path.iterdir()) == [folder]  # the trial file is gone, and nothing else was made
+
+
+def test_every_run_has_the_compiled_local_search_before_it_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a fresh install a run without the local search may find nothing in a short limit (one worker, the
+    max-new preset, the Business Jam: 2 of 4 seeds in 5 s), and would measure another engine: so the kernels
+    are ready before the first run."""
+    import tablejam.solver.local_search as local_search
+    from tablejam.tools import compare
+
+    events: list[str] = []
+    monkeypatch.setattr(local_search, "warm_up", lambda: events.append("warm-up"))
+    monkeypatch.setattr(compare, "run_task", lambda task: events.append(f"run {task}"))
+    assert list(compare.run_tasks(["a", "b"], jobs=1)) == [None, None]  # type: ignore[list-item]
+    assert events == ["warm-up", "run a", "run b"]
