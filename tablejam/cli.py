@@ -645,6 +645,22 @@ def schema(which: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to serve on; anything but localhost lets other machines use the page (no login).",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+def serve(host: str, port: int, open_browser: bool) -> None:
+    """Serve the organisers' page and the JSON API (see the README's "The page and the JSON API")."""
+    from tablejam.web.server import serve as serve_page  # the web stack is imported only by this command
+
+    serve_page(host, port, open_browser, say=lambda line: click.echo(line, err=True))
+
+
+@main.command()
 def presets() -> None:
     """List the objective presets for --objective, each as the settings file it stands for."""
     for name, setting in PRESETS.items():

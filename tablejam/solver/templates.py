@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tablejam.solver.designs import Design, golfer_design, most_rounds
+from tablejam.solver.designs.golfer import covering_design
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
 
@@ -60,9 +61,10 @@ def design_template(problem: Problem, seed: int = 0, deadline: float | None = No
 
     The design has one group per table and as many rounds as the event, or, where no design has that many,
     the most rounds a design known at once has (the other rounds are for the greedy start to fill): events
-    near the limit are those where the first rounds matter most. Its group size is the largest capacity,
-    or less while the points still seat everyone (fuller tables meet more people). Designs that need a
-    search are looked for until `deadline` (a time.perf_counter() value)."""
+    near the limit are those where the first rounds matter most. Beyond the counting bound on rounds, where
+    repeats are minimised, a covering with exactly the repeats counting forces comes first. Its group size is
+    the largest capacity, or less while the points still seat everyone (fuller tables meet more people).
+    Designs that need a search are looked for until `deadline` (a time.perf_counter() value)."""
     tables = problem.tables
     largest = max(problem.capacity)
     attending = [p for p in range(problem.people) if any(problem.allowed[p])]
@@ -71,16 +73,25 @@ def design_template(problem: Problem, seed: int = 0, deadline: float | None = No
     smallest = max(2, -(-len(attending) // tables))
     for size in range(largest, smallest - 1, -1):
         design = golfer_design(tables, size, problem.rounds, deadline)
+        if design is None and deadline is not None and not problem.forbid_repeats:
+            design = covering_design(tables, size, problem.rounds, deadline)
         if design is None:
             design = golfer_design(tables, size, min(problem.rounds - 1, most_rounds(tables, size)))
         if design is None or len(design.rounds) < 2:
             continue
         rng = random.Random(seed)
-        for by_sector in (True, *[False] * RANDOM_LABELLINGS):
+        for by_sector in (_sorted_helps(problem, attending), *[False] * RANDOM_LABELLINGS):
             template = _laid_over(problem, design, attending, rng, by_sector)
             if template is not None:
                 return template
     return None
+
+
+def _sorted_helps(problem: Problem, attending: list[int]) -> bool:
+    """Whether people differ by sector or company, so that filling rows in that order keeps them apart; where
+    nobody differs, a sorted labelling is just one fixed labelling, and a seeded random one varies with the seed."""
+    company = [person.company or "" for person in problem.instance.participants]
+    return len({(problem.sector[p], company[p]) for p in attending}) > 1
 
 
 # Random labellings tried where the one by sector leaves a table below its minimum (absences in one group).

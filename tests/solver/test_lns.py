@@ -33,7 +33,7 @@ def test_repair_of_two_rounds_removes_the_repeats() -> None:
     sub, people, hint = neighbourhood_problem(problem, seating, Neighbourhood((2, 3), (0, 1, 2)), repair=True)
     assert (sub.rounds, sub.tables, len(people), sub.forbid_repeats) == (2, 3, 9, False)
     assert hint.all_groups() == groups[2:]  # everyone is freed, so local and global indices coincide
-    result = large_neighbourhood_search(problem, seating, within(20), SETTINGS, random.Random(1))
+    result = large_neighbourhood_search(problem, seating, within(20) | Valid(), SETTINGS, random.Random(1))
     assert result.score.violations == 0
     assert check(problem.instance, Schedule(rounds=as_rounds(problem, result.seating))).valid
 

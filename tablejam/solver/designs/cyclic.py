@@ -26,6 +26,10 @@ Z_8 x 4 + 2 invariant rounds (600 s; nor with invariant rounds of any kind, in a
 here) or Z_5 x 6 + 2 fixed with 2 base rounds (500 s in two runs), so 8-4 stops at the 9 rounds of the
 transversal design.
 
+Past the counting bound on rounds every schedule repeats; letting an orbit be used u times (n * (u - 1)
+repeats) turns the same search into one for resolvable coverings with the fewest repeats counting allows
+(6-3-9: one mixed orbit of Z_9 x 2 twice, 9 repeats, found in 0.05 s).
+
 A base round is one partition into groups, so CP-SAT finds one fast where it exists. The catalogue
 (catalogue.py) stores what this search found offline; at run time it only runs for sizes not stored.
 """
@@ -141,8 +145,15 @@ def fits(shape: Shape, groups: int, size: int) -> bool:
     return pairs <= shape.orbit_count()
 
 
-def candidate_shapes(groups: int, size: int, rounds: int, most_base_rounds: int = 2) -> list[Shape]:
-    """Shapes that could give `rounds` rounds for g-p, most promising first.
+def covers(shape: Shape, groups: int, size: int) -> bool:
+    """Necessary conditions for base rounds of this shape that may repeat meetings (no invariant rounds)."""
+    if shape.points != groups * size or shape.modulus < 2 or shape.levels < 1 or shape.invariant:
+        return False
+    return shape.fixed <= groups and all(m <= groups for m in shape.cycles)
+
+
+def candidate_shapes(groups: int, size: int, rounds: int, most_base_rounds: int = 2, repeats: int = 0) -> list[Shape]:
+    """Shapes that could give `rounds` rounds for g-p (with at most `repeats` repeat meetings), most promising first.
 
     One base round before two (a smaller model), then the fewest surplus rounds (each surplus round
     needs orbits of its own), invariant rounds last, then the fewest short cycles and fixed points.
@@ -160,12 +171,12 @@ def candidate_shapes(groups: int, size: int, rounds: int, most_base_rounds: int 
                     rest = v - fixed - sum(cycles)
                     if rest > 0 and rest % n == 0:
                         shape = Shape(n, rest // n, fixed, k, cycles)
-                        if fits(shape, groups, size):
+                        if fits(shape, groups, size) if repeats == 0 else covers(shape, groups, size):
                             shapes.append(shape)
         # Rounds made of one transversal group and its shifts (the shape of KTS(3q), kirkman.py) need
         # levels = size and no fixed points, so n = groups; they make up what k base rounds leave.
         invariant = rounds - k * groups
-        if invariant >= 1:
+        if invariant >= 1 and repeats == 0:
             shape = Shape(groups, size, 0, k, (), invariant)
             if fits(shape, groups, size):
                 shapes.append(shape)
@@ -190,10 +201,14 @@ def develop(shape: Shape, bases: Sequence[Sequence[Sequence[int]]]) -> list[list
 
 
 def search(
-    groups: int, size: int, shape: Shape, time_limit: float, seed: int = 0, workers: int = 2
+    groups: int, size: int, shape: Shape, time_limit: float, seed: int = 0, workers: int = 2, repeats: int = 0
 ) -> list[BaseRound] | None:
-    """Base rounds of this shape for g-p found by CP-SAT within time_limit seconds, or None."""
-    if time_limit <= 0 or not fits(shape, groups, size):
+    """Base rounds of this shape for g-p found by CP-SAT within time_limit seconds, or None.
+
+    `repeats`: how many repeat meetings the developed rounds may hold (0: a design proper). An orbit used
+    u times meets each of its n pairs u times, so it costs n * (u - 1) repeats: beyond the counting bound
+    on rounds (6-3-9) the least repeats counting allows may still come from a cyclic covering."""
+    if time_limit <= 0 or not (fits(shape, groups, size) if repeats == 0 else covers(shape, groups, size)):
         return None
     model = cp_model.CpModel()
     points = range(shape.points)
@@ -234,7 +249,7 @@ def search(
                     model.add_bool_or([y.Not(), x[k][a][t].Not(), x[k][b][t]])
                 orbit_members.setdefault(key, []).append(y)
                 together[(k, a, b)] = y
-        if shape.fixed:
+        if shape.fixed and repeats == 0:
             # Shifting one level alone (x -> x + c on it) and permuting the levels both commute with the
             # shifts, so they map orbits to orbits. Fixed point 0 meets each level once in all, so its
             # partners in base round k lie on p - 1 levels it has not met before: WLOG the next p - 1
@@ -254,13 +269,20 @@ def search(
                 if level:
                     model.add_implication(first, together[(k, (level - 1) * n, c)])
     transversals = _invariant_rounds(model, shape, orbit_members)
-    # With as many orbits as pairs to place (8-4-10 and every resolvable design), each orbit is used exactly once.
-    tight = (shape.base_rounds * groups + shape.invariant) * comb(size, 2) == len(orbit_members)
-    for members in orbit_members.values():
-        if tight:
-            model.add_exactly_one(members)
-        else:
-            model.add_at_most_one(members)
+    if repeats:
+        # Each orbit's uses beyond the first cost its n pairs a repeat each.
+        excess = [model.new_int_var(0, len(members), "excess") for members in orbit_members.values()]
+        for extra, members in zip(excess, orbit_members.values(), strict=True):
+            model.add(extra >= sum(members) - 1)
+        model.add(shape.modulus * sum(excess) <= repeats)
+    else:
+        # With as many orbits as pairs to place (8-4-10 and every resolvable design), each orbit is used exactly once.
+        tight = (shape.base_rounds * groups + shape.invariant) * comb(size, 2) == len(orbit_members)
+        for members in orbit_members.values():
+            if tight:
+                model.add_exactly_one(members)
+            else:
+                model.add_at_most_one(members)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
@@ -337,18 +359,21 @@ def design_from(shape: Shape, bases: Sequence[Sequence[Sequence[int]]]) -> Desig
     return as_design(develop(shape, bases), name(shape, size))
 
 
-def find(groups: int, size: int, rounds: int, deadline: float) -> tuple[Shape, list[BaseRound]] | None:
-    """The first shape, in candidate order, whose base rounds CP-SAT finds before the deadline (a perf_counter value).
+def find(
+    groups: int, size: int, rounds: int, deadline: float, repeats: int = 0
+) -> tuple[Shape, list[BaseRound]] | None:
+    """The first shape, in candidate order, whose base rounds (with at most `repeats` repeat meetings) CP-SAT finds
+    before the deadline (a perf_counter value).
 
     Each shape gets half the time left, so a hard or impossible one cannot starve the rest.
     """
-    shapes = candidate_shapes(groups, size, rounds)
+    shapes = candidate_shapes(groups, size, rounds, repeats=repeats)
     for i, shape in enumerate(shapes):
         left = deadline - time.perf_counter()
         if left <= 0.05:
             return None
         share = left if i == len(shapes) - 1 else left / 2
-        bases = search(groups, size, shape, share)
+        bases = search(groups, size, shape, share, repeats=repeats)
         if bases is not None:
             return shape, bases
     return None

@@ -16,10 +16,13 @@ Round = tuple[Group, ...]
 
 @dataclass(frozen=True)
 class Design:
-    """A zero-repeat schedule: rounds[r][k] holds the points of group k in round r."""
+    """A schedule of groups: rounds[r][k] holds the points of group k in round r. A design proper repeats
+    nothing; a covering (beyond the counting bound on rounds) holds `repeats` repeat meetings, the fewest
+    counting allows."""
 
     rounds: tuple[Round, ...]
     construction: str
+    repeats: int = 0
 
     @property
     def groups(self) -> int:
@@ -35,7 +38,7 @@ class Design:
         """The same design with only its first `rounds` rounds: dropping rounds never adds a repeat."""
         if rounds > len(self.rounds):
             raise ValueError(f"the design has {len(self.rounds)} rounds, {rounds} were asked for")
-        return Design(self.rounds[:rounds], self.construction)
+        return Design(self.rounds[:rounds], self.construction, self.repeats)
 
 
 def as_design(rounds: Iterable[Iterable[Iterable[int]]], construction: str) -> Design:
@@ -44,13 +47,19 @@ def as_design(rounds: Iterable[Iterable[Iterable[int]]], construction: str) -> D
 
 
 def design_violations(
-    rounds: Sequence[Sequence[Sequence[int]]], groups: int, size: int, expected_rounds: int | None = None
+    rounds: Sequence[Sequence[Sequence[int]]],
+    groups: int,
+    size: int,
+    expected_rounds: int | None = None,
+    repeats: int = 0,
 ) -> list[str]:
-    """Every way `rounds` fails to be a g-p schedule without repeats, in words naming the round, group and points.
+    """Every way `rounds` fails to be a g-p schedule with at most `repeats` repeat meetings (a meeting of a pair
+    that met before), in words naming the round, group and points.
 
     Independent of every construction: it only counts. An empty list means the schedule is right.
     """
     problems: list[str] = []
+    again: list[str] = []
     if expected_rounds is not None and len(rounds) != expected_rounds:
         problems.append(f"{len(rounds)} rounds, {expected_rounds} expected")
     points = groups * size
@@ -73,13 +82,15 @@ def design_violations(
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
                     if (a, b) in met:
-                        problems.append(f"points {a} and {b} meet in round {met[(a, b)]} and again in round {r}")
+                        again.append(f"points {a} and {b} meet in round {met[(a, b)]} and again in round {r}")
                     else:
                         met[(a, b)] = r
         missing = points - len(seen)
         if missing > 0:
             absent = [a for a in range(points) if a not in seen][:5]
             problems.append(f"round {r} misses {missing} points, e.g. {absent}")
+    if len(again) > repeats:
+        problems.extend(again if repeats == 0 else [f"{len(again)} repeat meetings, {repeats} allowed", *again[:3]])
     return problems
 
 

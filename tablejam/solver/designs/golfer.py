@@ -14,6 +14,7 @@ import time
 import warnings
 from collections.abc import Callable
 from functools import cache
+from math import comb
 
 from tablejam.solver.designs import affine, catalogue, cyclic, kirkman, rbibd4, round_robin, shifts, transversal
 from tablejam.solver.designs.design import Design, as_design, design_violations
@@ -83,7 +84,7 @@ def _built(build: Callable[[int, int, int | None], Design], groups: int, size: i
 def _checked(design: Design, groups: int, size: int, rounds: int) -> Design | None:
     """The first `rounds` rounds of `design`, or None (with a warning) if the verifier rejects them."""
     cut = design.first(rounds)
-    problems = design_violations(cut.rounds, groups, size, rounds)
+    problems = design_violations(cut.rounds, groups, size, rounds, cut.repeats)
     if problems:
         warnings.warn(f"{design.construction} for {groups}-{size}-{rounds}: {problems[0]}", DesignWarning, stacklevel=3)
         return None
@@ -129,3 +130,32 @@ def golfer_design(groups: int, size: int, rounds: int, deadline: float | None = 
     if known is None or result[0].rounds > known[0].rounds:
         _found[(groups, size)] = result
     return _checked(cyclic.design_from(*result), groups, size, rounds)
+
+
+def forced_repeats(groups: int, size: int, rounds: int) -> int:
+    """Repeat meetings no g-p-w schedule avoids: the meetings of all rounds beyond the pairs there are to meet."""
+    return max(0, rounds * groups * comb(size, 2) - comb(groups * size, 2))
+
+
+# Coverings found in this process, by g-p-w.
+_covered: dict[tuple[int, int, int], Design | None] = {}
+
+
+def covering_design(groups: int, size: int, rounds: int, deadline: float) -> Design | None:
+    """Beyond the counting bound on rounds: `rounds` rounds holding exactly the repeats counting forces
+    (`forced_repeats`), from cyclic base rounds whose orbits may be used more than once (a resolvable covering:
+    for 6-3-9, one mixed orbit of Z_9 x 2 twice, so the 9 repeated pairs are a perfect matching), found by
+    CP-SAT before `deadline`; None where no repeat is forced, or none was found in time."""
+    repeats = forced_repeats(groups, size, rounds)
+    if repeats == 0 or size < 2 or groups < size:
+        return None
+    if (groups, size, rounds) in _covered:
+        return _covered[(groups, size, rounds)]
+    result = cyclic.find(groups, size, rounds, deadline, repeats=repeats)
+    if result is None:
+        return None  # not remembered: a later call with more time may find it
+    shape, bases = result
+    developed = cyclic.design_from(shape, bases)
+    covering = Design(developed.rounds, f"resolvable covering: {developed.construction}", repeats)
+    _covered[(groups, size, rounds)] = design = _checked(covering, groups, size, rounds)
+    return design

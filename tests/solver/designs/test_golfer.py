@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -120,3 +121,30 @@ def test_only_the_rounds_asked_for_are_built(monkeypatch: pytest.MonkeyPatch) ->
     made = golfer_design(625, 8, 4)
     assert made is not None and len(made.rounds) == 4 and built == [4]
     assert design_violations(made.rounds, 625, 8, 4) == []
+
+
+@pytest.mark.parametrize("groups,size,rounds,forced", [(6, 3, 9, 9), (5, 3, 8, 15), (8, 4, 11, 32), (8, 4, 10, 0)])
+def test_forced_repeats_are_the_meetings_beyond_the_pairs(groups: int, size: int, rounds: int, forced: int) -> None:
+    # 6-3-9: 9 rounds x 6 tables x 3 pairs = 162 meetings of 153 pairs; 8-4-11: 11 x 8 x 6 = 528 of 496.
+    assert golfer.forced_repeats(groups, size, rounds) == forced
+
+
+def test_a_covering_beyond_the_counting_bound_holds_exactly_the_forced_repeats() -> None:
+    # 6-3-9 is one round past NKTS(18); a base round on Z_9 x 2 using one mixed orbit twice meets 9 pairs (a
+    # perfect matching between the levels) twice and every other pair once: 9 repeats, the counting floor.
+    design = golfer.covering_design(6, 3, 9, time.perf_counter() + 30)
+    assert design is not None and design.repeats == 9 and len(design.rounds) == 9
+    met: dict[tuple[int, ...], int] = {}
+    for rnd in design.rounds:
+        assert sorted(a for group in rnd for a in group) == list(range(18))
+        for group in rnd:
+            for pair in itertools.combinations(sorted(group), 2):
+                met[pair] = met.get(pair, 0) + 1
+    assert len(met) == 153 and sorted(met.values()).count(2) == 9 and max(met.values()) == 2
+    # The referee allows exactly the stated repeats, and no fewer.
+    assert design_violations(design.rounds, 6, 3, 9, repeats=9) == []
+    assert design_violations(design.rounds, 6, 3, 9, repeats=8)[0] == "9 repeat meetings, 8 allowed"
+
+
+def test_no_covering_where_nothing_is_forced() -> None:
+    assert golfer.covering_design(8, 4, 9, time.perf_counter() + 5) is None
