@@ -82,8 +82,9 @@ def solve(
         seating = _better_start(problem, seating, run)
 
     fits = cp_sat_fits(problem, params.cp_sat_max_size)
-    # Not once stopped: building a search and judging its result again take seconds on large events.
-    if searched and run.left() > 0:
+    # Once stopped, only to find a first valid schedule (a chunk of search repairs a small event's start): building
+    # a search and judging its result again take seconds on large events.
+    if searched and (run.left() > 0 or best.best is None):
         share = params.local_search_share if fits else params.local_search_share_alone
         criteria = run.local_search_stop(run.left() * share)
         if fits:  # CP-SAT follows: local search hands over once it stops improving
@@ -150,7 +151,8 @@ def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:
             seating = repaired.seating
     if template is None or laid_out is None:
         return seating
-    if run.left() == 0:  # stopped: trading would only build its state (seconds on large events) to trade nothing
+    if run.left() == 0 and run.incumbent.best is not None:
+        # Stopped with a valid schedule: trading would only build its state (seconds on large events) to trade nothing.
         return run.incumbent.seating() or laid_out
     # Trading stops where it stops paying: after as many trades without a better labelling as there are points
     # times RELABEL_PATIENCE (on the Business Jam the best labelling comes within 0.2 s).
