@@ -33,7 +33,7 @@ from tablejam.files import (
 from tablejam.models.instance import MAX_ROUNDS, MAX_SEATS, MAX_TABLES, Instance
 from tablejam.models.presets import PRESETS, Setting
 from tablejam.models.schedule import Schedule, relative_gap
-from tablejam.models.settings import SolverSettings
+from tablejam.models.settings import MAX_PARTICIPANTS, SolverSettings
 from tablejam.reports.export import FILE_FORMATS, FORMATS, ExportFormat, export_files, format_of
 from tablejam.reports.text import check_text, replan_text, schedule_text, status_line, validate_text, violation_lines
 
@@ -57,6 +57,14 @@ BASE_DIR = click.option(
     type=click.Path(file_okay=False),
     help="An instance read from standard input may name files (a participant sheet, history) inside this "
     "folder only; without it, none.",
+)
+
+MAX_PARTICIPANTS_OPTION = click.option(
+    "--max-participants",
+    type=click.IntRange(min=1),
+    default=MAX_PARTICIPANTS,
+    show_default=True,
+    help="Refuse larger instances at once (exit 2) instead of running out of memory.",
 )
 
 SEED = click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True, help="Random seed.")
@@ -138,6 +146,7 @@ def main() -> None:
     "repaired (unknown people and tables dropped, missing ones seated); a valid plan comes back no worse.",
 )
 @BASE_DIR
+@MAX_PARTICIPANTS_OPTION
 @_reports_input_errors
 def solve(
     instance_path: str,
@@ -151,22 +160,26 @@ def solve(
     progress: str,
     start_path: str | None,
     base_dir: str | None,
+    max_participants: int,
 ) -> None:
     """Plan INSTANCE (TOML or JSON; '-' reads standard input)."""
-    from tablejam.solver import solve as solve_instance  # the solver imports ortools: only when solving
-
     instance = load_instance(instance_path, base_dir)
     _refuse_conflicting_output(output, fmt)
     plan = _load_seating(start_path, "start from") if start_path is not None else None
     if plan is not None:
         _tell_repairs(instance, plan, start_path)  # type: ignore[arg-type]
-    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed, start=plan)
+    settings = SolverSettings(
+        time_limit=time_limit, workers=workers, seed=seed, start=plan, max_participants=max_participants
+    )
     setting_label = None
     if objective_spec is not None:
         setting_label, setting = load_setting(objective_spec)
         instance = setting.apply(instance)
-        explicit = _explicit_options(click.get_current_context(), ("time_limit", "workers", "seed"))
+        explicit = _explicit_options(click.get_current_context(), ("time_limit", "workers", "seed", "max_participants"))
         settings = setting.solver_settings(settings).model_copy(update={k: v for k, v in explicit.items()})
+    settings.admit(len(instance.participants), instance.rounds)  # before the solver is imported or anything built
+    from tablejam.solver import solve as solve_instance  # the solver imports ortools: only when solving
+
     logger = (lambda line: click.echo(line, err=True)) if log else None
     with _stop_on_signals() as stop, _progress_reporter(progress, settings.time_limit, log) as reporter:
         schedule = solve_instance(instance, settings, log=logger, stop=stop, progress=reporter)
@@ -484,6 +497,7 @@ def init(
     "--plot", "plot_path", type=click.Path(dir_okay=False), help="Box plots of the settings side by side (.png)."
 )
 @BASE_DIR
+@MAX_PARTICIPANTS_OPTION
 @_reports_input_errors
 def compare(
     instance_paths: tuple[str, ...],
@@ -496,6 +510,7 @@ def compare(
     output: str | None,
     plot_path: str | None,
     base_dir: str | None,
+    max_participants: int,
 ) -> None:
     """Solve every INSTANCE under every setting with every seed; print a summary per setting.
 
@@ -506,17 +521,24 @@ def compare(
     for path, suffixes in ((output, (".csv", ".json")), (plot_path, (".png",))):
         if path is not None and Path(path).suffix.lower() not in suffixes:
             raise InputError(f"expected a file ending in {' or '.join(suffixes)}", path)
+    comparing.check_options(output, plot_path, dask)
     instances = {_run_name(path, instance_paths): load_instance(path, base_dir) for path in instance_paths}
     settings = dict(_named_setting(spec) for spec in setting_specs or PRESETS)
-    explicit = _explicit_options(click.get_current_context(), ("time_limit", "workers"))
-    base = SolverSettings(time_limit=time_limit, workers=workers)
+    explicit = _explicit_options(click.get_current_context(), ("time_limit", "workers", "max_participants"))
+    base = SolverSettings(time_limit=time_limit, workers=workers, max_participants=max_participants)
 
     def applied(name: str, instance: Instance) -> tuple[Instance, SolverSettings]:
         setting = settings[name]
-        return setting.apply(instance), setting.solver_settings(base).model_copy(update=explicit)
+        variant, solver = setting.apply(instance), setting.solver_settings(base).model_copy(update=explicit)
+        solver.admit(len(variant.participants), variant.rounds)  # refused here, not in every worker
+        return variant, solver
 
     tasks = comparing.plan_tasks(instances, applied, settings, seeds)
     jobs = jobs or os.cpu_count() or 1
+    from tablejam.solver.local_search import kernels_ready
+
+    if not kernels_ready():
+        click.echo("compiling the local search once, for every run (about 10 s)", err=True)
     rows = []
     for row in comparing.run_tasks(tasks, jobs, dask):
         rows.append(row)
@@ -588,6 +610,7 @@ def _named_setting(spec: str) -> tuple[str, Setting]:
 @_workers(2, "Parallel search workers.")
 @SEED
 @BASE_DIR
+@MAX_PARTICIPANTS_OPTION
 @_reports_input_errors
 def replan(
     instance_path: str,
@@ -603,6 +626,7 @@ def replan(
     workers: int,
     seed: int,
     base_dir: str | None,
+    max_participants: int,
 ) -> None:
     """Re-plan the rest of an event on the day: rounds 1..K stay as in SCHEDULE, the others are solved again
     for the new attendance, moving as few people from their printed tables as the best score allows."""
@@ -623,7 +647,8 @@ def replan(
                 instance.participants[known[pid]] if pid in known else parse_model(Participant, row, sheet.locate(k))
             )
     change = Change(after_round=after_round, absent=tuple(_ids(absent)), arrivals=tuple(arrivals))
-    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
+    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed, max_participants=max_participants)
+    settings.admit(len(instance.participants) + len(arrivals), instance.rounds)
     if instance_out is not None and Path(instance_out).suffix.lower() != ".json":
         raise InputError("expected a file ending in .json", instance_out)
     _refuse_conflicting_output(output, fmt)

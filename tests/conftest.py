@@ -18,6 +18,11 @@ INSTANCES = ROOT / "instances"
 BUSINESS_JAM = INSTANCES / "business-jam.toml"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--soak", action="store_true", help="the soak test at length: many instances, minutes")
+    parser.addoption("--large", action="store_true", help="the tests on events of thousands of people, minutes each")
+
+
 def make_instance(people: int | list[dict[str, Any]], **fields: Any) -> Instance:
     """An instance with `people` anonymous participants (or the given ones) and 1 round of one table by default."""
     participants = [{"id": f"p{k}"} for k in range(1, people + 1)] if isinstance(people, int) else people

@@ -32,6 +32,15 @@ def write_files_atomic(files: Mapping[str | os.PathLike[str], str | bytes]) -> N
             Path(temp).unlink(missing_ok=True)
 
 
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """InputError naming `path` unless a file can be written there now (checked by writing one beside it): said
+    before long work whose result goes there, not after it."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError("is a folder, not a file", str(target))
+    Path(_write_temporary(target, b"")).unlink()
+
+
 def _write_temporary(target: Path, data: bytes) -> str:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

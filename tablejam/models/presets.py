@@ -40,6 +40,10 @@ class SolverChange(_Partial):
     params: dict[str, float] | None = Field(
         default=None, description="The engine's tunable parameters to change (see SolveParams), by name."
     )
+    max_participants: int | None = Field(default=None, ge=1, description="Largest instance solved, in participants.")
+    max_participant_rounds: int | None = Field(
+        default=None, ge=1, description="Largest instance solved, in participants x rounds."
+    )
 
     @field_validator("params")
     @classmethod

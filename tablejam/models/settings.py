@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tablejam.errors import InputError
 from tablejam.models.schedule import Schedule
+
+# What a solve takes on by default. The local search keeps a few bytes per pair of participants
+# (n x n arrays, per walk: about 4 GiB at 20,000 people with two walks), and the greedy start, the
+# search and the document grow with the seats to fill, participants x rounds.
+MAX_PARTICIPANTS = 20_000
+MAX_PARTICIPANT_ROUNDS = 400_000  # e.g. 20,000 people over 20 rounds, or 1,000 over 400
 
 
 class SolveParams(BaseModel):
@@ -113,3 +120,29 @@ class SolverSettings(BaseModel):
         description="A plan to start from (e.g. a schedule edited by hand): its seats that fit the instance are "
         "kept, the rest repaired; a valid plan comes back no worse.",
     )
+    max_participants: int = Field(
+        default=MAX_PARTICIPANTS,
+        ge=1,
+        description="Larger instances are refused before anything is built (bad input, exit 2) rather than "
+        "exhausting memory.",
+    )
+    max_participant_rounds: int = Field(
+        default=MAX_PARTICIPANT_ROUNDS,
+        ge=1,
+        description="Participants x rounds beyond which an instance is refused before anything is built.",
+    )
+
+    def admit(self, participants: int, rounds: int) -> None:
+        """Refuse, with the numbers, an instance too large for these limits: before building anything."""
+        if participants > self.max_participants:
+            raise InputError(
+                f"{participants:,} participants is more than the limit of {self.max_participants:,} "
+                "(raise it with --max-participants or solver.max_participants if the machine has the memory)",
+                "participants",
+            )
+        if participants * rounds > self.max_participant_rounds:
+            raise InputError(
+                f"{participants:,} participants x {rounds:,} rounds = {participants * rounds:,} seats to fill, "
+                f"more than the limit of {self.max_participant_rounds:,} (solver.max_participant_rounds)",
+                "rounds",
+            )

@@ -51,7 +51,8 @@ def solve(
     start: Callable[[Problem], Seating] | None = None,
 ) -> Schedule:
     """Plan the event. Always returns a Schedule: with a seating when one was found,
-    otherwise with status infeasible or unknown and an explanation.
+    otherwise with status infeasible or unknown and an explanation. Raises InputError for an instance
+    beyond the settings' size limits (max_participants, max_participant_rounds).
 
     `start` builds the first seating instead of the greedy construction (every attendee seated once
     per round at an allowed table, table sizes within their limits; other rules may still be broken).
@@ -64,7 +65,9 @@ def solve(
     deadline or as soon as a schedule reaches the proven bound. Setting `stop` (from a signal
     handler or another thread) ends the solve promptly with the best schedule found so far.
     `progress(seconds, objective, bound)` hears of every better schedule as it is found."""
-    run = _Run(instance, settings or SolverSettings(), stop or threading.Event())
+    settings = settings or SolverSettings()
+    settings.admit(len(instance.participants), instance.rounds)  # too large: refused before anything is built
+    run = _Run(instance, settings, stop or threading.Event())
     start = start or _plan_start(run.settings)
     found = impossibilities(instance)
     if found:
@@ -83,7 +86,9 @@ def solve(
         seating = _better_start(problem, seating, run)
 
     fits = cp_sat_fits(problem, params.cp_sat_max_size)
-    if searched:
+    # Once stopped, only to find a first valid schedule (a chunk of search repairs a small event's start): building
+    # a search and judging its result again take seconds on large events.
+    if searched and (run.left() > 0 or best.best is None):
         share = params.local_search_share if fits else params.local_search_share_alone
         criteria = run.local_search_stop(run.left() * share)
         if fits:  # CP-SAT follows: local search hands over once it stops improving
@@ -158,6 +163,9 @@ def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:
             seating = repaired.seating
     if template is None or laid_out is None:
         return seating
+    if run.left() == 0 and run.incumbent.best is not None:
+        # Stopped with a valid schedule: trading would only build its state (seconds on large events) to trade nothing.
+        return run.incumbent.seating() or laid_out
     # Trading stops where it stops paying: after as many trades without a better labelling as there are points
     # times RELABEL_PATIENCE (on the Business Jam the best labelling comes within 0.2 s).
     criteria = run.relabel_stop(run.left() * params.relabel_share) | NoImprovement(

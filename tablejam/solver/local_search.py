@@ -34,6 +34,7 @@ from numba import njit, types
 from numba.core.extending import intrinsic
 
 from tablejam.models.rules import RULES, Rule, registrar
+from tablejam.solver.kernel_cache import CACHED, compiling_alone
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
 from tablejam.solver.stop import Interrupted, MaxEvaluations, MaxIterations, Progress, Settled, Stop
@@ -245,7 +246,7 @@ def _popcount(typing_context, word):  # type: ignore[no-untyped-def]
     return types.uint64(types.uint64), codegen
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _value(i, j, offers, needs, sector, worth):
     """The scaled value of i and j meeting for the first time (see PairValues): computed, not stored, so memory
     stays linear in the participants."""
@@ -260,7 +261,7 @@ def _value(i, j, offers, needs, sector, worth):
     return value
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _bookkeeping(table_of, member, seats, size, position, class_count, meet):
     """Fill the seating's bookkeeping from table_of (who sits where, each table's seats, counts by attribute
     class, and the meetings of every pair): compiled, as it is quadratic in the table size and linear in the
@@ -284,7 +285,7 @@ def _bookkeeping(table_of, member, seats, size, position, class_count, meet):
                         meet[seats[r, t, k], seats[r, t, k2]] += 1
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _pair(i, j, m, apart, met_before, offers, needs, sector, worth):
     """(hard, repeats, gain, new) of pair i, j meeting m times in this event."""
     if apart[i, j]:
@@ -295,7 +296,7 @@ def _pair(i, j, m, apart, met_before, offers, needs, sector, worth):
     return 0, max(m + before - 1, 0), gain, new
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _wish(i, j, wish_start, wish_other, wish_weight):
     """The scaled weight of the wish about i and j, 0 if none (a participant has few wishes: a short scan)."""
     for k in range(wish_start[i], wish_start[i + 1]):
@@ -304,7 +305,7 @@ def _wish(i, j, wish_start, wish_other, wish_weight):
     return 0
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _wish_value(weight, m):
     """What a wish of this weight adds when its pair meets m times: a positive one once, a negative one each time."""
     if weight < 0:
@@ -312,7 +313,7 @@ def _wish_value(weight, m):
     return weight if m > 0 else 0
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _wished(i, j, m, step, wish_start, wish_other, wish_weight):
     """The objective change of a wish when pair i, j meets `step` more times than m."""
     if wish_start[i] == wish_start[i + 1]:
@@ -321,7 +322,7 @@ def _wished(i, j, m, step, wish_start, wish_other, wish_weight):
     return _wish_value(weight, m + step) - _wish_value(weight, m) if weight else 0
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _excess(count, size, fewest, most):
     """Violations of one attribute class at one table: beyond its most, and short of its fewest if occupied."""
     over = count - most if count > most else 0
@@ -329,7 +330,7 @@ def _excess(count, size, fewest, most):
     return over + under
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _is_member(p, k, member):
     for w in range(member.shape[1]):  # noqa: SIM110 - a loop, not any() over a generator: numba compiles it
         if member[p, w] == k:
@@ -337,7 +338,7 @@ def _is_member(p, k, member):
     return False
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _class_shift(r, k, da, a, b, size, class_count, class_min, class_max, grown):
     """Change of class k's excess at tables a and b when a's count changes by da (b's by -da) and, with
     `grown`, one person moves from a to b."""
@@ -348,7 +349,7 @@ def _class_shift(r, k, da, a, b, size, class_count, class_min, class_max, grown)
             + _excess(cb - da, sb + grown, fewest, most) - _excess(cb, sb, fewest, most))
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _classes_change(r, p, q, a, b, seat, rules):
     """Change in attribute-class excess when p moves from table a to b in round r and, with q >= 0, q from b to
     a. Only the classes of p and q change counts; a move that empties a or opens b also changes whether the
@@ -356,7 +357,7 @@ def _classes_change(r, p, q, a, b, seat, rules):
     return _class_changes(r, p, q, a, b, seat[2], seat[5], rules[6], rules[7], rules[8], rules[9])
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _class_changes(r, p, q, a, b, size, class_count, member, class_min, class_max, min_classes):
     grown = 0 if q >= 0 else 1
     hard = 0
@@ -381,7 +382,7 @@ def _class_changes(r, p, q, a, b, size, class_count, member, class_min, class_ma
     return hard
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _fewest(hist):
     """The fewest first meetings of any attending participant (hist[c]: how many have c)."""
     for c in range(hist.shape[0]):
@@ -390,7 +391,7 @@ def _fewest(hist):
     return 0
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _score(seat, rules):
     """(violations, objective, repeats) of the seating, counted from scratch."""
     _, _, size, _, meet, class_count, _, _ = seat
@@ -425,7 +426,7 @@ def _score(seat, rules):
     return hard, objective - repeat_cost * repeats, repeats
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _pair_change(i, j, step, meet, apart, met_before, offers, needs, sector, worth):
     """Change in (hard, repeats, gain, new) when pair i, j meets `step` (+1 or -1) more times.
 
@@ -445,7 +446,7 @@ def _pair_change(i, j, step, meet, apart, met_before, offers, needs, sector, wor
     return 0, repeat, gain, new
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     """(hard, repeats, gain, k) change of p leaving table a for table b in round r, ignoring tablemates
     skip_a (at a) and skip_b (at b), who are the swap partner if any. With a fairness term, each person's
@@ -484,7 +485,7 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     return hard, repeats, gain, k
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _fewest_change(who, by, k, seat):
     """How the fewest first meetings of any attending participant changes when each who[i] gains by[i]."""
     new_count, hist = seat[6], seat[7]
@@ -521,7 +522,7 @@ def _fewest_change(who, by, k, seat):
     return min(lowest, c) - fewest
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _total(hard, repeats, gain, fairer, rules):
     """(violations, objective change) from the parts of a change."""
     forbid, repeat_cost, fairness = rules[10], rules[11], rules[12]
@@ -531,7 +532,7 @@ def _total(hard, repeats, gain, fairer, rules):
     return hard, objective - repeat_cost * repeats
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _delta_move(r, p, b, seat, rules, who, by):
     """(violations, objective, repeats) change of moving p to table b in round r."""
     a = seat[0][r, p]
@@ -542,7 +543,7 @@ def _delta_move(r, p, b, seat, rules, who, by):
     return dv, do, repeats
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _delta_swap(r, p, q, seat, rules, who, by):
     """(violations, objective, repeats) change of swapping p and q (at different tables) in round r.
 
@@ -559,14 +560,14 @@ def _delta_swap(r, p, q, seat, rules, who, by):
     return dv, do, rep1 + rep2
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _count_first(person, step, new_count, hist):
     hist[new_count[person]] -= 1
     new_count[person] += step
     hist[new_count[person]] += 1
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _met(i, j, step, seat, rules):
     """Count one more (step 1) or one fewer (-1) meeting of i and j, keeping the first-meeting counts."""
     meet, new_count, hist = seat[4], seat[6], seat[7]
@@ -579,7 +580,7 @@ def _met(i, j, step, seat, rules):
     meet[j, i] += step
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _leave(r, p, seat, rules):
     table_of, seats, size, position, _, class_count, _, _ = seat
     member = rules[6]
@@ -599,7 +600,7 @@ def _leave(r, p, seat, rules):
     table_of[r, p] = -1
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _join(r, p, b, seat, rules):
     table_of, seats, size, position, _, class_count, _, _ = seat
     member = rules[6]
@@ -614,7 +615,7 @@ def _join(r, p, b, seat, rules):
     table_of[r, p] = b
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _apply(r, p, q, b, seat, rules):
     """Move p to table b in round r; with q >= 0, q (at b) takes p's seat in exchange."""
     a = seat[0][r, p]
@@ -625,7 +626,7 @@ def _apply(r, p, q, b, seat, rules):
     _join(r, p, b, seat, rules)
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _in_conflict(r, p, seat, rules):
     """Whether p takes part in a violation in round r, or in a repeat (forbidden or not)."""
     table_of, seats, size, _, meet, class_count, _, _ = seat
@@ -649,7 +650,7 @@ def _in_conflict(r, p, seat, rules):
     return False
 
 
-@njit(cache=True, nogil=True)  # nogil: parallel_local_search runs several walks at once in threads
+@njit(cache=CACHED, nogil=True)  # nogil: parallel_local_search runs several walks at once in threads
 def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, iterations, seed, tenure):
     """Run `iterations` moves, reading and updating `status` (see the slot names above).
 
@@ -766,7 +767,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
     return it
 
 
-@njit(cache=True)
+@njit(cache=CACHED)
 def _relabelled_round(r, u, v, ta, tb, seat, rules, capacity, minimum, who, by):
     """Change round r as if u (at table ta) and v (at tb) traded places, either being -1 (a hole) or absent:
     a swap, a move, or nothing. Returns (done, violations, objective, repeats); done is False when the move
@@ -788,7 +789,7 @@ def _relabelled_round(r, u, v, ta, tb, seat, rules, capacity, minimum, who, by):
     return True, 0, 0, 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=CACHED, nogil=True)
 def _relabel(seat, rules, capacity, minimum, point_table, label, pinned, best_table_of, status, iterations, seed):
     """Trade the points of two participants (or of one and a hole) `iterations` times, keeping trades that make
     the seating no worse: every round changes as if the two traded places, so a design's pairs still meet at
@@ -848,10 +849,10 @@ def _relabel(seat, rules, capacity, minimum, point_table, label, pinned, best_ta
 def search_ready() -> bool:
     """Whether the local search can run now without compiling first.
 
-    Compiling takes about 10 s on the CI machine, once per installation (numba caches the result on disk):
-    no solve may wait for it. So when the kernels are neither loaded nor cached, the first call starts
-    compiling them in the background and answers False until that has finished; the solve meanwhile goes
-    on with the greedy start and CP-SAT, and takes up the local search once it is ready."""
+    Compiling takes about 10 s on the CI machine, once per installation and user (numba caches the result on
+    disk, see kernel_cache): no solve may wait for it. So when the kernels are neither loaded nor cached, the
+    first call starts compiling them in the background and answers False until that has finished; the solve
+    meanwhile goes on with the greedy start and CP-SAT, and takes up the local search once it is ready."""
     global _compiling
     with _compile_lock:
         if _compiled.is_set():
@@ -1041,10 +1042,17 @@ def parallel_local_search(
 
 
 def warm_up() -> float:
-    """Compile the kernels now (or load them from the cache); returns the seconds it took."""
+    """Compile the kernels now (or load them from the cache); returns the seconds it took. While another process
+    compiles into the same cache, waits for it and loads its result."""
+    started = time.perf_counter()
+    with compiling_alone():
+        _run_every_kernel()
+    return time.perf_counter() - started
+
+
+def _run_every_kernel() -> None:
     from tablejam.models.instance import Instance
 
-    started = time.perf_counter()
     tiny = Instance(
         rounds=2,
         tables={"count": 2, "capacity": 2},
@@ -1056,4 +1064,3 @@ def warm_up() -> float:
     local_search(problem, start, Stop(MaxIterations(10)))
     points = np.array([[0, 0, 1, 1], [0, 0, 1, 1]])  # the start as a design's groups: point k is participant k
     relabel(problem, start, points, np.arange(4), Stop(MaxEvaluations(10)))
-    return time.perf_counter() - started

@@ -8,6 +8,7 @@ workers need tablejam installed but none of the files. Statistics come from the 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import math
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tablejam.errors import InputError
-from tablejam.files import write_atomic
+from tablejam.files import check_writable, write_atomic
 from tablejam.models.instance import Instance
 from tablejam.models.settings import SolverSettings
 
@@ -67,6 +68,18 @@ class Task:
 
     def describe(self) -> str:
         return f"{self.instance_name} / {self.setting_name} / seed {self.seed}"
+
+
+def check_options(output: str | None, plot_path: str | None, dask: str | None) -> None:
+    """Before any run: what the options need is installed, and the files they name can be written. InputError
+    otherwise, so that no sweep is lost at its end to a missing plotting library or an unwritable folder."""
+    if plot_path is not None:
+        _matplotlib(plot_path)
+    if dask is not None:
+        _dask()
+    for path in (output, plot_path):
+        if path is not None:
+            check_writable(path)
 
 
 def plan_tasks(
@@ -119,25 +132,39 @@ def run_task(task: Task) -> dict[str, Any]:
 
 
 def run_tasks(tasks: list[Task], jobs: int, dask: str | None = None) -> Iterator[dict[str, Any]]:
-    """Results as runs finish: on `jobs` local processes, or on a Dask cluster ('local' starts one here)."""
+    """Results as runs finish: on `jobs` local processes, or on a Dask cluster ('local' starts one here).
+
+    Every worker has the compiled local search before its first run: a run that spent its time limit without
+    it (compiling, on a fresh install) would measure another engine, and with one worker may find nothing.
+    The kernels are compiled once, here, into the cache the local workers load from; Dask workers each load
+    them (or compile, one at a time per machine) before the runs are sent."""
+    from tablejam.solver.local_search import warm_up
+
     if dask is not None:
-        yield from _on_dask(tasks, jobs, dask)
+        yield from _on_dask(tasks, jobs, dask, warm_up)
         return
+    warm_up()
     if jobs == 1:
         yield from map(run_task, tasks)
         return
     # spawn, not fork: OR-Tools and numba start threads, and forking a threaded process can deadlock.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"), initializer=warm_up) as pool:
         for future in as_completed([pool.submit(run_task, task) for task in tasks]):
             yield future.result()
 
 
-def _on_dask(tasks: list[Task], jobs: int, address: str) -> Iterator[dict[str, Any]]:
+def _dask() -> Any:
+    """dask.distributed, or InputError saying how to install it."""
     try:
-        from dask.distributed import Client, LocalCluster
-        from dask.distributed import as_completed as dask_completed
+        distributed = importlib.import_module("dask.distributed")
     except ImportError:
-        raise InputError("--dask needs Dask: pip install 'tablejam[research]'", "--dask") from None
+        raise InputError("--dask needs Dask (dask.distributed): pip install 'tablejam[research]'", "--dask") from None
+    return distributed
+
+
+def _on_dask(tasks: list[Task], jobs: int, address: str, prepare: Callable[[], object]) -> Iterator[dict[str, Any]]:
+    distributed = _dask()
+    Client, LocalCluster, dask_completed = distributed.Client, distributed.LocalCluster, distributed.as_completed
     cluster = None
     if address == "local":
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
@@ -148,6 +175,7 @@ def _on_dask(tasks: list[Task], jobs: int, address: str) -> Iterator[dict[str, A
         except (OSError, TimeoutError) as error:
             raise InputError(f"cannot reach the Dask scheduler: {error}", "--dask") from None
     try:
+        client.run(prepare)  # on every worker, before any run
         # pure=False: the same task twice (e.g. to measure noise) must really run twice.
         futures = client.map(run_task, tasks, pure=False)
         for future in dask_completed(futures):
@@ -201,6 +229,18 @@ def _cell(metric: str, value: float | None) -> str:
     return f"{value:.2f}" if metric == "time_s" or not float(value).is_integer() else f"{value:.0f}"
 
 
+def _matplotlib(path: str | Path) -> Any:
+    """matplotlib set up to draw into files, or InputError saying how to install it."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # files only: no display here, and none needed
+        import matplotlib.pyplot  # a broken install fails here, before the runs, not after them
+    except ImportError:
+        raise InputError("--plot needs matplotlib: pip install 'tablejam[research]'", str(path)) from None
+    return matplotlib
+
+
 def rows_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
@@ -216,11 +256,7 @@ def rows_json(rows: list[dict[str, Any]]) -> str:
 def plot(rows: list[dict[str, Any]], path: str | Path) -> None:
     """Box plots per setting, side by side: one row of panels per instance, one panel per metric;
     the last panel pools every participant's new encounters over the runs."""
-    try:
-        import matplotlib
-    except ImportError:
-        raise InputError("--plot needs matplotlib: pip install 'tablejam[research]'", str(path)) from None
-    matplotlib.use("Agg")  # files only: no display here, and none needed
+    matplotlib = _matplotlib(path)
     import matplotlib.pyplot as plt
 
     panels = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,72 @@ def test_compare_bad_options_exit_2(tiny: Path, args: list[str], message: str) -
     assert result.exit_code == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+@pytest.fixture
+def no_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run started fails the test: the options are checked before any."""
+    from tablejam.tools import compare
+
+    def ran(*args: object) -> None:
+        raise AssertionError("a run started before the options were checked")
+
+    monkeypatch.setattr(compare, "run_tasks", ran)
+
+
+@pytest.mark.parametrize(
+    ("module", "args", "message"),
+    [
+        ("matplotlib", ["--plot", "plot.png"], "plot.png: --plot needs matplotlib: pip install 'tablejam[research]'"),
+        ("dask.distributed", ["--dask", "local"], "--dask: --dask needs Dask (dask.distributed)"),
+    ],
+)
+def test_compare_says_what_is_missing_before_any_run(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_runs: None, module: str, args: list[str],
+    message: str,
+) -> None:  # fmt: skip
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed: importing it raises ImportError
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["compare", str(tiny), *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+    assert not (tmp_path / "plot.png").exists()
+
+
+@pytest.mark.parametrize("option", ["-o", "--plot"])
+def test_compare_refuses_an_unwritable_output_before_any_run(
+    tiny: Path, tmp_path: Path, no_runs: None, option: str
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")  # a file where the output's folder should be: nothing can be written below it
+    target = blocker / ("runs.csv" if option == "-o" else "plot.png")
+    result = CliRunner().invoke(main, ["compare", str(tiny), option, str(target)])
+    assert result.exit_code == 2
+    assert f"{target}: cannot write" in result.stderr
+
+
+def test_a_folder_is_no_output_file(tmp_path: Path) -> None:
+    from tablejam.errors import InputError
+    from tablejam.files import check_writable
+
+    folder = tmp_path / "runs.csv"
+    folder.mkdir()
+    with pytest.raises(InputError, match="is a folder, not a file"):
+        check_writable(folder)
+    check_writable(tmp_path / "runs.json")
+    assert list(tmp_path.iterdir()) == [folder]  # the trial file is gone, and nothing else was made
+
+
+def test_every_run_has_the_compiled_local_search_before_it_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a fresh install a run without the local search may find nothing in a short limit (one worker, the
+    max-new preset, the Business Jam: 2 of 4 seeds in 5 s), and would measure another engine: so the kernels
+    are ready before the first run."""
+    import tablejam.solver.local_search as local_search
+    from tablejam.tools import compare
+
+    events: list[str] = []
+    monkeypatch.setattr(local_search, "warm_up", lambda: events.append("warm-up"))
+    monkeypatch.setattr(compare, "run_task", lambda task: events.append(f"run {task}"))
+    assert list(compare.run_tasks(["a", "b"], jobs=1)) == [None, None]  # type: ignore[list-item]
+    assert events == ["warm-up", "run a", "run b"]
