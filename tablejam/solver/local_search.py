@@ -34,6 +34,7 @@ from numba import njit, types
 from numba.core.extending import intrinsic
 
 from tablejam.models.rules import RULES, Rule, registrar
+from tablejam.solver.bound import pricing
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
 from tablejam.solver.stop import Interrupted, MaxEvaluations, MaxIterations, Progress, Settled, Stop
@@ -756,8 +757,9 @@ def _compile() -> None:
     # The solve goes on meanwhile (CP-SAT's workers): the compile takes what CPU they leave.
     with contextlib.suppress(OSError, AttributeError):  # Linux: a thread has its own niceness
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    warm_up()
+    _warm_up_search()
     _compiled.set()
+    pricing.warm_up()  # the table-aware bound's kernel, after the search's: the search must not wait for it
 
 
 def kernels_ready() -> bool:
@@ -924,10 +926,17 @@ def parallel_local_search(
 
 
 def warm_up() -> float:
-    """Compile the kernels now (or load them from the cache); returns the seconds it took."""
+    """Compile the kernels now, the search's and the table-aware bound's (or load them from the cache); returns
+    the seconds it took."""
+    started = time.perf_counter()
+    _warm_up_search()
+    pricing.warm_up()
+    return time.perf_counter() - started
+
+
+def _warm_up_search() -> None:
     from tablejam.models.instance import Instance
 
-    started = time.perf_counter()
     tiny = Instance(
         rounds=2,
         tables={"count": 2, "capacity": 2},
@@ -939,4 +948,3 @@ def warm_up() -> float:
     local_search(problem, start, Stop(MaxIterations(10)))
     points = np.array([[0, 0, 1, 1], [0, 0, 1, 1]])  # the start as a design's groups: point k is participant k
     relabel(problem, start, points, np.arange(4), Stop(MaxEvaluations(10)))
-    return time.perf_counter() - started

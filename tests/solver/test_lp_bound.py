@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,9 @@ import numpy as np
 import pytest
 
 from tablejam.check import check
+from tablejam.files import load_instance
 from tablejam.models import Instance, Schedule
+from tablejam.models.presets import PRESETS, Setting
 from tablejam.models.settings import SolverSettings
 from tablejam.solver.bound import ColumnGeneration, lp_bound, price_and_branch, table_kinds
 from tablejam.solver.bound.pricing import best_groups
@@ -25,8 +28,9 @@ from tablejam.solver.bounds import counting_bound
 from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating, as_rounds
-from tablejam.solver.stop import Deadline, MaxIterations, Stop
+from tablejam.solver.stop import Deadline, Interrupted, MaxIterations, Stop
 from tablejam.tools.generate import golfer
+from tests.conftest import BUSINESS_JAM
 
 
 def _people(*spec: tuple[str | None, list[str], list[str], dict[str, Any]]) -> list[dict[str, Any]]:
@@ -301,3 +305,71 @@ def test_pricing_finds_the_best_group_and_bounds_it_on_any_budget(seed: int) -> 
     for budget in (1, 3, 10, 30):
         _, upper, _, _, _ = best_groups(w, pi, sector, cap, lo, hi, forced, -math.inf, budget, 5)
         assert upper >= exact - 1e-9
+
+
+def everything_small() -> Instance:
+    """8 people in 3 sectors (at most 2 of one a table), 2 rounds at 3 tables of 2-3, a host at T1, two colleagues,
+    one absent in round 2: every rule the bound's columns know, small enough for CP-SAT to prove each variant's
+    optimum in about a second."""
+    return Instance.model_validate(
+        {
+            "rounds": 2,
+            "tables": {"count": 3, "capacity": 3, "min": 2},
+            "participants": _people(
+                ("a", ["x"], ["y"], {"host": "T1"}),
+                ("a", ["y"], ["z"], {"company": "A"}),
+                ("a", ["z"], ["x"], {}),
+                ("b", ["w"], ["x"], {"company": "A"}),
+                ("b", ["x"], ["w"], {"absent": [2]}),
+                ("b", ["y"], ["w"], {}),
+                ("c", ["w"], ["z"], {}),
+                ("c", ["z", "y"], [], {}),
+            ),
+            "sectors": {"max_per_table": 2},
+            "objective": {"new": 1, "complementary": 2, "cross_sector": 1},
+        }
+    )
+
+
+# Every objective preset (fair: the fairness term) in both repeat modes, on caps, absences, colleagues and a host.
+VARIANTS = [
+    pytest.param(everything_small, preset, repeats, id=f"{preset}-{repeats}")
+    for preset in PRESETS
+    for repeats in ("forbid", "minimise")
+]
+
+
+def _variant(make: Callable[[], Instance], preset: str, repeats: str) -> Instance:
+    return Setting.model_validate({"rules": {"repeats": repeats}}).apply(PRESETS[preset].apply(make()))
+
+
+@pytest.mark.parametrize(("make", "preset", "repeats"), VARIANTS)
+def test_the_bound_holds_under_every_preset_and_repeat_mode(make: Any, preset: str, repeats: str) -> None:
+    # Whatever the weights and the repeat policy, no Lagrangian bound on the way falls below CP-SAT's proven
+    # optimum, the result lies between it and the counting bound, and the schedule at the optimum is accepted.
+    instance = _variant(make, preset, repeats)
+    problem = Problem.from_instance(instance)
+    outcome = SeatingModel(problem).solve(
+        SolverSettings(time_limit=10, workers=2), Stop(Deadline(time.perf_counter() + 10))
+    )
+    assert outcome.status == "optimal" and outcome.objective is not None and outcome.seating is not None
+    optimum = _objective(instance, problem, outcome.seating)
+    generation = ColumnGeneration(problem)
+    generation.run(_soon(5))
+    assert generation.trace, "no bound computed"
+    assert min(generation.trace) >= optimum * problem.scale - 1e-6, (optimum, min(generation.trace))
+    bound = generation.result().bound
+    assert optimum <= bound <= counting_bound(problem)
+
+
+def test_a_stop_ends_the_bound_at_once_even_inside_glop() -> None:
+    # The Business Jam's master takes GLOP seconds per solve late in the run; an interruption 1.5 s in must end
+    # the bound within a second (GLOP is interrupted, the pricing kernel releases the GIL), with a valid bound.
+    instance = load_instance(BUSINESS_JAM)
+    problem = Problem.from_instance(instance)
+    interrupt = threading.Event()
+    threading.Timer(1.5, interrupt.set).start()
+    started = time.perf_counter()
+    result = lp_bound(problem, Stop(Deadline(started + 60), Interrupted(interrupt)))
+    assert time.perf_counter() - started < 2.5
+    assert result.bound <= counting_bound(problem)

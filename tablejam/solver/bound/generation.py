@@ -36,6 +36,7 @@ in one group, so the groups' positive reduced costs add to at most sum_p max_{g 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +60,10 @@ ROUNDING_SLACK = 1e-4
 # Penalty per unit of artificial slack (times the largest pair value): the master is feasible from the start,
 # whatever columns it has; the Lagrangian bound does not depend on this number being "big enough".
 ARTIFICIAL_PENALTY = 10.0
+# The pricing kernel's largest node budget per kind of table: about 0.1 s a call.
+MOST_NODES = 320_000
+# How often the caller's thread looks whether the column generation must stop, seconds.
+POLL_S = 0.02
 
 
 @dataclass
@@ -396,7 +401,9 @@ class ColumnGeneration:
                 if exact:
                     self.converged = True  # no column improves the master: its value is the LP optimum
                     return
-                budget *= 2  # the pricing ran out of budget: search further before calling the LP solved
+                # The pricing ran out of budget: search further before calling the LP solved (within a ceiling, so
+                # that one kernel call stays short and a stop is heard soon).
+                budget = min(2 * budget, MOST_NODES)
             if self.lp_value is not None and self.bound <= math.ceil(self.lp_value - ROUNDING_SLACK):
                 self.converged = True  # the bound meets the master's value (the LP optimum lies between)
                 return
@@ -459,5 +466,25 @@ def lp_bound(
     if start is not None:
         generation.add_schedule(start)
         generation.start_centre = share_multipliers(generation, start)
-    generation.run(stop, on_bound)
+    # In a thread of its own: the caller's thread stays free to hear signals, and interrupts GLOP (which releases
+    # the GIL) the moment `stop` is met instead of at its next time limit. The bound is valid at any moment, so
+    # a worker still finishing a pricing call is not waited for.
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            generation.run(stop, on_bound)
+        except BaseException as error:  # re-raised in the caller's thread
+            failed.append(error)
+
+    worker = threading.Thread(target=work, name="tablejam-lp-bound", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(POLL_S)
+        if stop.met(Progress(iterations=generation.iterations)):
+            generation.lp.interrupt()
+            worker.join(POLL_S)
+            break
+    if failed:
+        raise failed[0]
     return generation.result()

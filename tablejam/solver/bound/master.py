@@ -64,6 +64,10 @@ class Master:
         self.entries[var][row] = coef
         self.rows[row].SetCoefficient(self.vars[var], coef)
 
+    def interrupt(self) -> None:
+        """End a solve under way at once (from another thread: GLOP releases the GIL while it solves)."""
+        self.solver.InterruptSolve()
+
     def solve(self, seconds: float, dual: bool = False) -> bool:
         """Solve; False if GLOP did not reach the optimum (time limit, numerical trouble twice).
 

@@ -7,7 +7,9 @@ and bound over people in a fixed order, bounded the way maximum diversity and qu
 (each pair's weight counted half by each of its people), solves it exactly on tables of up to 6-8; with a node
 budget it stops early with an upper bound that is still valid, which is all the Lagrangian bound needs.
 
-Kept in its own module so that numba's on-disk cache survives edits to the column generation around it.
+Kept in its own module so that numba's on-disk cache survives edits to the column generation around it. The
+kernels release the GIL: the column generation runs in a thread of its own, and the caller's thread must stay
+free to hear signals and to interrupt it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _suffix_tops(w: np.ndarray, most: int) -> np.ndarray:
     """tops[s, q, k]: the sum of the k largest finite w[q, x] over x >= s, x != q (-inf when there are fewer than k).
 
@@ -50,7 +52,7 @@ def _suffix_tops(w: np.ndarray, most: int) -> np.ndarray:
     return tops
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _top_total(scores: np.ndarray, usable: np.ndarray, start: int, m: int, buffer: np.ndarray) -> float:
     """The sum of the m largest scores[q] over usable q >= start; -inf when fewer than m are usable."""
     if m == 0:
@@ -79,7 +81,7 @@ def _top_total(scores: np.ndarray, usable: np.ndarray, start: int, m: int, buffe
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _node_bound(
     f: float,
     size: int,
@@ -106,7 +108,7 @@ def _node_bound(
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def best_groups(
     w: np.ndarray,
     pi: np.ndarray,
@@ -256,3 +258,20 @@ def best_groups(
             depth = d1
             position[d1] = q + 1
     return best, max(best, cutoff, upper), groups[:found], values[:found], nodes
+
+
+def ready() -> bool:
+    """Whether the pricing kernel is loaded or in numba's on-disk cache (if not, its first call compiles it, some
+    seconds that no bound's budget should pay)."""
+    if best_groups.signatures:
+        return True
+    try:
+        return bool(best_groups._cache._cache_file._load_index())  # numba internals: a stale index loads as {}
+    except Exception:  # any change in numba's internals: assume a compile is due
+        return False
+
+
+def warm_up() -> None:
+    """Compile the pricing kernel now (or load it from the cache): the best pair of three people."""
+    w = np.array([[-np.inf, 1.0, 2.0], [1.0, -np.inf, 3.0], [2.0, 3.0, -np.inf]])
+    best_groups(w, np.zeros(3), np.full(3, -1, dtype=np.int64), np.ones(1, dtype=np.int64), 2, 2, 0, 0.0, 100, 1)
