@@ -12,6 +12,12 @@ Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 # Which proof gave a schedule's bound: counting (seats and each person's best tablemates), cp-sat (CP-SAT's
 # search), lp (column generation over table compositions: tables, not only seats).
 BoundSource = Literal["counting", "cp-sat", "lp"]
+# The same in words, for reports.
+BOUND_SOURCE_WORDS: dict[str, str] = {
+    "counting": "counting seats and each person's best tablemates",
+    "cp-sat": "CP-SAT's search",
+    "lp": "the tables' linear program (column generation over table compositions)",
+}
 
 
 class _Document(BaseModel):
