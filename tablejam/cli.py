@@ -542,7 +542,9 @@ def compare(
     rows = []
     for row in comparing.run_tasks(tasks, jobs, dask):
         rows.append(row)
-        figure = "no schedule" if row["objective"] is None else f"objective {row['objective']:g}, gap {row['gap']:.2%}"
+        figure = "no schedule"
+        if row["objective"] is not None:
+            figure = f"objective {row['objective']:g}, gap {row['gap']:.2%} (bound: {row['bound_source']})"
         click.echo(f"[{len(rows)}/{len(tasks)}] {row['instance']} / {row['setting']} / seed {row['seed']}: "
                    f"{row['status']}, {figure}", err=True)  # fmt: skip
     rows = comparing.ordered(rows, tasks)

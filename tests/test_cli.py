@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tablejam.models import Schedule
 from tests.conftest import GOOD_TOML, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +160,16 @@ def test_schema_is_json_schema(which: str) -> None:
     assert schema["type"] == "object"
     expected = {"instance": {"rounds", "tables", "participants"}, "schedule": {"status", "rounds", "bound", "stats"}}
     assert expected[which] <= set(schema["properties"])
+
+
+def test_schema_names_the_bound_sources_and_old_documents_still_load() -> None:
+    schema = json.loads(run("schema", "schedule").stdout)
+    source = schema["$defs"]["SolverInfo"]["properties"]["bound_source"]
+    assert source["anyOf"][0]["enum"] == ["counting", "cp-sat", "lp"]
+    assert "Which proof gave `bound`" in source["description"]
+    old = {"status": "feasible", "rounds": [], "solver": {"time_s": 1.0, "seed": 0, "workers": 2}}
+    loaded = Schedule.model_validate(old)  # written before bound_source existed
+    assert loaded.solver is not None and loaded.solver.bound_source is None
 
 
 # Each kind of mistake: (file name, content, fragments the message must contain).

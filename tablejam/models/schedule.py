@@ -9,6 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEDULE_FORMAT = "tablejam.schedule/1"
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+# Which proof gave a schedule's bound: counting (seats and each person's best tablemates), cp-sat (CP-SAT's
+# search), lp (column generation over table compositions: tables, not only seats).
+BoundSource = Literal["counting", "cp-sat", "lp"]
+# The same in words, for reports.
+BOUND_SOURCE_WORDS: dict[str, str] = {
+    "counting": "counting seats and each person's best tablemates",
+    "cp-sat": "CP-SAT's search",
+    "lp": "the tables' linear program (column generation over table compositions)",
+}
 
 
 class _Document(BaseModel):
@@ -85,6 +94,11 @@ class SolverInfo(_Document):
         default=None,
         description="Without a valid schedule: the fewest rule violations (e.g. repeats) of any seating the "
         "search reached, as the checker counts them.",
+    )
+    bound_source: BoundSource | None = Field(
+        default=None,
+        description="Which proof gave `bound` (the tightest won): counting (seats and each person's best "
+        "tablemates), cp-sat (CP-SAT's search), lp (column generation over table compositions). None: no bound.",
     )
 
 

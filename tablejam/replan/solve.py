@@ -19,7 +19,7 @@ from tablejam.check import check
 from tablejam.diagnostics.precheck import impossibilities
 from tablejam.models.instance import Instance
 from tablejam.models.reasons import said_again
-from tablejam.models.schedule import Replanned, Schedule
+from tablejam.models.schedule import BoundSource, Replanned, Schedule
 from tablejam.models.settings import SolverSettings
 from tablejam.replan.change import Change, changed_event, moves, remaining_event, stitched
 from tablejam.solver.bounds import counting_bound
@@ -81,14 +81,15 @@ def replan(
     rounds = stitched(printed, change.after_round, closest)
     whole = judged_schedule(event, rounds, "feasible", None, closest.solver)  # type: ignore[arg-type]
     assert whole.objective is not None
-    bound = _bound(event, whole.objective, closest)
-    solver = closest.solver.model_copy(update={"time_s": round(time.perf_counter() - started, 3)})  # type: ignore[union-attr]
+    bound, source = _bound(event, whole.objective, closest)
+    update = {"time_s": round(time.perf_counter() - started, 3), "bound_source": source}
+    solver = closest.solver.model_copy(update=update)  # type: ignore[union-attr]
     result = judged_schedule(event, rounds, "feasible", bound, solver)
     return event, result.model_copy(update={"replanned": _replanned(instance, printed, change, event, rounds)})
 
 
-def _bound(event: Instance, objective: float, remaining: Schedule) -> float:
-    """A proven bound for the whole event with rounds 1..K fixed.
+def _bound(event: Instance, objective: float, remaining: Schedule) -> tuple[float, BoundSource | None]:
+    """A proven bound for the whole event with rounds 1..K fixed, and which proof gave it.
 
     With a plain weighted sum, the printed rounds add the same amount to every completion, so the
     remaining part's gap carries over exactly. A fairness term (a minimum over the whole event) or a
@@ -97,8 +98,9 @@ def _bound(event: Instance, objective: float, remaining: Schedule) -> float:
     weights = event.weights
     if event.objective.lexicographic is None and not weights.fairness and remaining.bound is not None:
         assert remaining.objective is not None
-        return round(objective + remaining.bound - remaining.objective, 6)
-    return counting_bound(Problem.from_instance(event))
+        source = None if remaining.solver is None else remaining.solver.bound_source
+        return round(objective + remaining.bound - remaining.objective, 6), source
+    return counting_bound(Problem.from_instance(event)), "counting"
 
 
 def _printed_seats(problem: Problem, printed: Schedule, after_round: int) -> dict[tuple[int, int], int]:

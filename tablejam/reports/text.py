@@ -5,7 +5,7 @@ from __future__ import annotations
 from tablejam.check import CheckReport
 from tablejam.diagnostics.counting import Bounds, balanced_sizes
 from tablejam.models.instance import Instance
-from tablejam.models.schedule import Reason, Schedule, Stats
+from tablejam.models.schedule import BOUND_SOURCE_WORDS, Reason, Schedule, Stats
 
 STAT_LABELS = Stats.labels()
 
@@ -42,7 +42,9 @@ def _status_lines(schedule: Schedule) -> list[str]:
     if schedule.objective is not None:
         lines.append(f"objective  {_number(schedule.objective)}")
     if schedule.bound is not None:
-        lines.append(f"bound      {_number(schedule.bound)}  (no schedule can score more)")
+        source = schedule.solver.bound_source if schedule.solver is not None else None
+        proof = f"; proven by {BOUND_SOURCE_WORDS[source]}" if source is not None else ""
+        lines.append(f"bound      {_number(schedule.bound)}  (no schedule can score more{proof})")
     if schedule.gap is not None:
         lines.append(f"gap        {schedule.gap:.2%}  (at most this far below the best possible)")
     if schedule.solver is not None:

@@ -14,7 +14,7 @@ from functools import cached_property
 from tablejam.check import CheckReport, Meeting
 from tablejam.errors import InputError
 from tablejam.models.instance import Instance, Participant, Table, complementarity
-from tablejam.models.schedule import Schedule, Stats, relative_gap
+from tablejam.models.schedule import BOUND_SOURCE_WORDS, Schedule, Stats, relative_gap
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,14 @@ class EventView:
     def gap(self) -> float | None:
         """Recomputed from the checker's objective: the file's own figure is not trusted."""
         return relative_gap(self.stats.objective, self.schedule.bound)
+
+    @property
+    def bound_source(self) -> str | None:
+        """What proved the bound, in words (None where the document does not say: older files)."""
+        solver = self.schedule.solver
+        if self.schedule.bound is None or solver is None or solver.bound_source is None:
+            return None
+        return BOUND_SOURCE_WORDS[solver.bound_source]
 
     @cached_property
     def sectors(self) -> tuple[str, ...]:

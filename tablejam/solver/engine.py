@@ -18,6 +18,7 @@ from tablejam.models.reasons import reason
 from tablejam.models.rules import Ending
 from tablejam.models.schedule import Reason, Schedule, SolverInfo, Status
 from tablejam.models.settings import SolverSettings
+from tablejam.solver.bound import lp_bound, pricing
 from tablejam.solver.bounds import counting_bound
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.cpsat import BuildStopped, SeatingModel
@@ -75,7 +76,7 @@ def solve(
 
     problem = Problem.from_instance(instance)
     best = run.incumbent = Incumbent(problem, run.started, progress)
-    best.tighten(counting_bound(problem))
+    best.tighten(counting_bound(problem), "counting")
     run.scale = problem.scale
     params = run.params
     # Where the local search is ready it repairs the greedy start far faster than the greedy's own repair.
@@ -97,6 +98,7 @@ def solve(
                                        on_valid=run.reports())  # fmt: skip
         seating = search.seating
         best.offer(seating, "local-search", found_at=search.valid_at)
+    _table_bound(problem, run, log)
 
     if fits and not best.reached_bound():
         # A short full CP-SAT run first: small or over-constrained instances are proven optimal or infeasible
@@ -183,6 +185,39 @@ DESIGN_SEARCH_MOST_PEOPLE = 64
 RELABEL_PATIENCE = 200
 
 
+def _table_bound(problem: Problem, run: _Run, log: Callable[[str], None] | None) -> None:
+    """The table-aware bound (column generation over table compositions), for its share of the time left, once a
+    valid schedule starts it (never before: the first schedule comes first) and only while one may beat the bound.
+
+    Its bound is valid whenever it stops, so it ends at its share, the deadline, an interruption, or as soon as it
+    meets the best schedule (nothing left to prove). Where the counting bound is already met (a golfer rung without
+    repeats) it never starts."""
+    best, params = run.incumbent, run.params
+    seconds = run.left() * params.lp_bound_share
+    if best.best is None or best.reached_bound() or problem.people > params.lp_bound_max_people:
+        return
+    if seconds < params.lp_bound_least_s or not pricing.ready():  # (compiled in the background with the search)
+        return
+    proven = threading.Event()
+    criteria = run.clock() | Deadline(time.perf_counter() + seconds) | Interrupted(proven)
+    if run.one_worker():
+        criteria |= MaxIterations(max(1, int(seconds * params.lp_iterations_per_s)))
+
+    def heard(bound: float) -> None:
+        best.tighten(bound, "lp")
+        if best.reached_bound():
+            proven.set()
+
+    result = lp_bound(problem, criteria, on_bound=heard, start=best.seating())
+    if result.source == "lp":  # else it proved nothing beyond the counting bound it starts from
+        best.tighten(result.bound, "lp")
+    if log is not None:
+        log(
+            f"table-aware bound: {result.bound:g} ({result.source}) after {result.iterations} iterations in "
+            f"{result.seconds:.2f} s of {seconds:.2f} s, LP value {result.lp_value}, converged {result.converged}"
+        )
+
+
 def _infeasible(problem: Problem, run: _Run) -> Schedule:
     """The answer when CP-SAT proved infeasibility: which rules conflict, if it can name them in time."""
     conflict = conflicting_rules(problem, run.clock())
@@ -207,11 +242,14 @@ def _full_cp_sat(
     settings = run.settings
     if improve:
         settings = settings.model_copy(update={"cp_sat": {"use_lns_only": True, **settings.cp_sat}})
-    outcome = model.solve(settings, run.cp_sat_stop(seconds), log, known_bound=best.bound, on_solution=best.heard)
+    outcome = model.solve(
+        settings, run.cp_sat_stop(seconds), log, known_bound=best.bound,
+        on_solution=lambda objective, bound: best.heard(objective, bound, "cp-sat"),
+    )  # fmt: skip
     if outcome.status == "infeasible" and best.best is not None:
         raise InternalError("CP-SAT claims infeasible, yet a valid schedule was found")
     if outcome.bound is not None:
-        best.tighten(outcome.bound)
+        best.tighten(outcome.bound, "cp-sat")
     if outcome.seating is not None:
         best.offer(outcome.seating, "cp-sat", outcome.status, exact=True, claimed=outcome.objective)  # type: ignore[arg-type]
     return outcome.status
@@ -317,7 +355,8 @@ class _Run:
         """What the local search tells of better valid seatings (scaled objectives): progress reports."""
         if self.incumbent.progress is None:
             return None
-        return lambda objective: self.incumbent.heard(objective / self.scale, self.incumbent.bound)
+        best = self.incumbent
+        return lambda objective: best.heard(objective / self.scale, best.bound, best.bound_source)
 
     def info(self, engine: str) -> SolverInfo:
         incumbent = getattr(self, "incumbent", None)
@@ -331,6 +370,7 @@ class _Run:
             interrupted=self.stop.is_set(),
             first_schedule_s=incumbent.first_valid_s if incumbent else None,
             least_violations=incumbent.least_violations if incumbent and incumbent.best is None else None,
+            bound_source=incumbent.bound_source if incumbent and math.isfinite(incumbent.bound) else None,
         )
 
     def no_schedule(

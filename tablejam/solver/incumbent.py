@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from tablejam.check import CheckReport, check
 from tablejam.errors import InternalError
 from tablejam.models.instance import Instance
-from tablejam.models.schedule import RoundSeating, Schedule, SolverInfo, Status, relative_gap
+from tablejam.models.schedule import BoundSource, RoundSeating, Schedule, SolverInfo, Status, relative_gap
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating, as_rounds
 
@@ -41,6 +41,7 @@ class Incumbent:
         self.started = started
         self.progress = progress
         self.bound = math.inf
+        self.bound_source: BoundSource | None = None  # which proof gave `bound`
         self.best: Best | None = None
         self.least_violations: int | None = None  # of the invalid seatings offered
         self.first_valid_s: float | None = None
@@ -78,16 +79,25 @@ class Incumbent:
         best = self.best
         if best is None or objective > best.objective or (objective == best.objective and status == "optimal"):
             self.best = Best(seating, objective, status, engine, rounds, report)
-            self.heard(objective, self.bound)
+            self.heard(objective, self.bound, self.bound_source)
             return True
         return False
 
-    def tighten(self, bound: float) -> None:
-        self.bound = min(self.bound, bound)
+    def tighten(self, bound: float, source: BoundSource | None) -> None:
+        """Keep `bound` (proven by `source`) if it is tighter: the tightest valid bound wins. A bound below a
+        valid schedule is no bound, and a bug."""
+        if bound >= self.bound:
+            return
+        if self.best is not None and self.best.objective > bound + 1e-6:
+            objective = self.best.objective
+            raise InternalError(f"{source} bound {bound} is below the objective {objective} of a valid schedule")
+        self.bound = bound
+        self.bound_source = source
 
-    def heard(self, objective: float, bound: float) -> None:
-        """Tell `progress` of a better objective (from any phase, or from CP-SAT's thread)."""
-        self.tighten(bound)
+    def heard(self, objective: float, bound: float, source: BoundSource | None) -> None:
+        """Tell `progress` of a better objective (from any phase, or from CP-SAT's thread), with the bound
+        proven by `source`."""
+        self.tighten(bound, source)
         if self.progress is not None and objective > self._reported:
             self._reported = objective
             self.progress(round(time.perf_counter() - self.started, 3), objective, self.bound)

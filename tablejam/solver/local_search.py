@@ -34,6 +34,7 @@ from numba import njit, types
 from numba.core.extending import intrinsic
 
 from tablejam.models.rules import RULES, Rule, registrar
+from tablejam.solver.bound import pricing
 from tablejam.solver.kernel_cache import CACHED, compiling_alone
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
@@ -874,8 +875,10 @@ def _compile() -> None:
     # The solve goes on meanwhile (CP-SAT's workers): the compile takes what CPU they leave.
     with contextlib.suppress(OSError, AttributeError):  # Linux: a thread has its own niceness
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    warm_up()
+    with compiling_alone():
+        _run_every_kernel()
     _compiled.set()
+    pricing.warm_up()  # the table-aware bound's kernel, after the search's: the search must not wait for it
 
 
 def kernels_ready() -> bool:
@@ -1042,11 +1045,12 @@ def parallel_local_search(
 
 
 def warm_up() -> float:
-    """Compile the kernels now (or load them from the cache); returns the seconds it took. While another process
-    compiles into the same cache, waits for it and loads its result."""
+    """Compile the kernels now, the search's and the table-aware bound's (or load them from the cache); returns the
+    seconds it took. While another process compiles into the same cache, waits for it and loads its result."""
     started = time.perf_counter()
     with compiling_alone():
         _run_every_kernel()
+        pricing.warm_up()
     return time.perf_counter() - started
 
 

@@ -40,6 +40,7 @@ COLUMNS = (
     "repeat_meetings",
     "objective",
     "bound",
+    "bound_source",
     "gap",
     "time_s",
 )
@@ -114,6 +115,7 @@ def run_task(task: Task) -> dict[str, Any]:
         status=schedule.status,
         objective=schedule.objective,
         bound=schedule.bound,
+        bound_source=schedule.solver.bound_source if schedule.solver else None,
         gap=schedule.gap,
         time_s=schedule.solver.time_s if schedule.solver else None,
         new_per_participant=[],
@@ -204,20 +206,37 @@ def summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for metric in METRICS:
             values = [row[metric] for row in found if row[metric] is not None]
             line[metric] = statistics.fmean(values) if values else None
+        line["bound_source"] = _sources(group)
         table.append(line)
     return table
 
 
+def _sources(rows: list[dict[str, Any]]) -> str | None:
+    """Which proofs gave the runs' bounds: one name where all runs agree, else each with its count of runs
+    (the most frequent first), so that a smaller gap can be told from a tighter proof."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row["bound_source"] is not None:
+            counts[row["bound_source"]] = counts.get(row["bound_source"], 0) + 1
+    if len(counts) <= 1:
+        return next(iter(counts), None)
+    return ", ".join(f"{source} {count}" for source, count in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
 def summary_text(table: list[dict[str, Any]]) -> str:
-    headers = ["instance", "setting", "runs", *METRICS.values()]
+    headers = ["instance", "setting", "runs", *METRICS.values(), "bound from"]
     body = [
-        [line["instance"], line["setting"], f"{line['found']}/{line['runs']}", *(_cell(m, line[m]) for m in METRICS)]
+        [line["instance"], line["setting"], f"{line['found']}/{line['runs']}", *(_cell(m, line[m]) for m in METRICS),
+         line["bound_source"] or "-"]
         for line in table
-    ]
+    ]  # fmt: skip
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *body, strict=True)]
     lines = ["  ".join(str(cell).rjust(w) if k >= 2 else str(cell).ljust(w) for k, (cell, w) in
                        enumerate(zip(row, widths, strict=True))) for row in [headers, *body]]  # fmt: skip
-    note = "Means over runs with a schedule; runs = with a schedule / all. gap = (bound - objective) / bound."
+    note = (
+        "Means over runs with a schedule; runs = with a schedule / all. gap = (bound - objective) / bound. "
+        "bound from: the proof that gave the bound (counting, cp-sat, lp: table-aware), with its runs if they differ."
+    )
     return "\n".join([*lines, "", note]) + "\n"
 
 

@@ -249,6 +249,25 @@ def test_html_report_has_a_card_per_participant_and_a_sign_per_occupied_table(tm
     assert '<div class="value">135.00%</div>' in html  # the gap, recomputed from the checker's objective
 
 
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        ("lp", "proven by the tables&#39; linear program (column generation over table compositions)"),
+        ("counting", "proven by counting seats and each person&#39;s best tablemates"),
+        ("cp-sat", "proven by CP-SAT&#39;s search"),
+        (None, None),  # a document from before bound_source existed: the bound alone
+    ],
+)
+def test_html_report_names_the_bounds_source(tmp_path: Path, source: str | None, words: str | None) -> None:
+    instance = Instance.model_validate(SMALL_EVENT)
+    solver = {"time_s": 1.0, "seed": 0, "workers": 2, "bound_source": source}
+    schedule = Schedule.model_validate({**SMALL_PLAN, "solver": solver})
+    [data] = export_files(instance, schedule, check(instance, schedule), "html", tmp_path / "plan.html").values()
+    html = data.decode("utf-8")
+    found = re.findall(r'<div class="label source">(.*?)</div>', html)
+    assert found == ([words] if words else [])
+
+
 def test_html_matrix_draws_each_met_pair_on_both_sides(tmp_path: Path) -> None:
     svg = re.search(r"<svg class=\"matrix\".*?</svg>", html_of(tmp_path), re.DOTALL)
     assert svg is not None
@@ -415,3 +434,15 @@ def test_several_files_are_written_all_or_none(tmp_path: Path) -> None:
         write_files_atomic({tmp_path / "plan.csv": b"rows", blocker / "plan.stats.csv": "figures"})
     assert raised.value.where == str(blocker / "plan.stats.csv")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["taken"]
+
+
+def test_the_text_report_names_the_bounds_source() -> None:
+    from tablejam.reports.text import schedule_text
+
+    instance = Instance.model_validate(SMALL_EVENT)
+    schedule = Schedule.model_validate({**SMALL_PLAN, "solver": {"time_s": 1.0, "seed": 0, "workers": 2}})
+    assert "bound      20  (no schedule can score more)\n" in schedule_text(instance, schedule)
+    schedule.solver.bound_source = "cp-sat"  # type: ignore[union-attr]
+    assert "bound      20  (no schedule can score more; proven by CP-SAT's search)\n" in schedule_text(
+        instance, schedule
+    )

@@ -36,6 +36,7 @@ def test_kirkman_like_9_3_4_every_pair_meets_exactly_once() -> None:
     assert (schedule.stats.new_encounters, schedule.stats.repeat_meetings) == (36, 0)
     assert schedule.objective == schedule.bound == 36
     assert schedule.gap == 0
+    assert schedule.solver is not None and schedule.solver.bound_source == "counting"
 
 
 def test_absent_participants_are_not_seated() -> None:
@@ -336,10 +337,25 @@ def test_cp_sat_proves_the_optimum_that_counting_cannot() -> None:
     # two_pairs_or_a_trio with new = complementary = 1: the counting bound is 7 (by seats, the three best pair
     # values 3 + 3 + 1), the optimum 6 (both complementary pairs). Only the full CP-SAT model proves 6, so
     # the status is "optimal" with bound 6 only if that phase ran.
+    # (The table-aware bound proves 6 as well, so it is left out here.)
     instance = two_pairs_or_a_trio(new=1, complementary=1)
     assert counting_bound(Problem.from_instance(instance)) == 7
-    schedule = solve_checked(instance, time_limit=5)
+    schedule = solve(instance, SolverSettings(time_limit=5, params=SolveParams(lp_bound_share=0)))
+    assert_checked(instance, schedule)
     assert (schedule.status, schedule.objective, schedule.bound) == ("optimal", 6, 6)
+    assert schedule.solver is not None and schedule.solver.bound_source == "cp-sat"
+
+
+def test_the_table_aware_bound_proves_the_optimum_before_cp_sat() -> None:
+    # The same instance: no table holds both complementary pairs, and the LP over table compositions knows it
+    # (its optimum is 20/3, floored to 6, see tests/solver/test_lp_bound.py's trio). It runs after the local
+    # search has found 6 and before CP-SAT, which then has nothing left to prove.
+    instance = two_pairs_or_a_trio(new=1, complementary=1)
+    schedule = solve(instance, SolverSettings(time_limit=5, params=SolveParams(lp_bound_least_s=0)))
+    assert_checked(instance, schedule)
+    assert (schedule.status, schedule.objective, schedule.bound) == ("optimal", 6, 6)
+    assert schedule.solver is not None and schedule.solver.bound_source == "lp"
+    assert schedule.solver.time_s < 4  # proven: nothing runs on to the time limit
 
 
 def test_while_the_local_search_compiles_a_solve_answers_without_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -143,7 +143,7 @@ def test_a_claimed_objective_the_checker_does_not_confirm_raises() -> None:
 
 def test_a_bound_below_a_valid_schedules_objective_raises() -> None:
     best = incumbent()
-    best.tighten(5.5)
+    best.tighten(5.5, "counting")
     assert best.offer(TRIO, "greedy")  # 5 <= 5.5: consistent
     with pytest.raises(InternalError, match=r"bound 5\.5 is below the objective 6\.0"):
         best.offer(BEST, "cp-sat")
@@ -152,15 +152,36 @@ def test_a_bound_below_a_valid_schedules_objective_raises() -> None:
 def test_tighten_keeps_the_lowest_bound() -> None:
     best = incumbent()
     assert best.bound == math.inf
-    best.tighten(9.0)
-    best.tighten(7.0)
-    best.tighten(8.0)
+    best.tighten(9.0, "counting")
+    best.tighten(7.0, "counting")
+    best.tighten(8.0, "counting")
     assert best.bound == 7.0
+
+
+def test_the_tightest_bound_names_its_source() -> None:
+    best = incumbent()
+    assert best.bound_source is None  # no bound yet
+    best.tighten(9.0, "counting")
+    best.tighten(7.0, "lp")
+    best.tighten(8.0, "cp-sat")  # looser: neither the bound nor its source changes
+    assert (best.bound, best.bound_source) == (7.0, "lp")
+    best.heard(2.0, 6.0, "cp-sat")
+    assert (best.bound, best.bound_source) == (6.0, "cp-sat")
+    best.tighten(6.0, "lp")  # as tight, not tighter: the first proof keeps the credit
+    assert best.bound_source == "cp-sat"
+
+
+def test_a_bound_tightened_below_the_best_schedule_raises() -> None:
+    best = incumbent()
+    best.offer(BEST, "local-search")  # objective 6
+    with pytest.raises(InternalError, match=r"lp bound 5\.9 is below the objective 6\.0"):
+        best.tighten(5.9, "lp")
+    assert best.bound == math.inf  # the false bound was not kept
 
 
 def test_reached_bound_needs_a_best_at_the_bound() -> None:
     best = incumbent()
-    best.tighten(6.0)
+    best.tighten(6.0, "counting")
     assert not best.reached_bound()  # no schedule yet
     best.offer(TRIO, "greedy")
     assert not best.reached_bound()  # 5 < 6
@@ -171,11 +192,11 @@ def test_reached_bound_needs_a_best_at_the_bound() -> None:
 def test_progress_hears_each_better_objective_once_with_the_bound() -> None:
     heard: list[tuple[float, float, float]] = []
     best = incumbent(heard)
-    best.tighten(8.0)
+    best.tighten(8.0, "counting")
     best.offer(CROSSED, "greedy")
     best.offer(TRIO, "local-search")
     best.offer(TRIO, "cp-sat", status="optimal")  # replaces the best, but the objective is not better
-    best.heard(5.0, 7.0)  # CP-SAT tells of the same objective with a tighter bound: nothing new to tell
+    best.heard(5.0, 7.0, "cp-sat")  # CP-SAT tells of the same objective with a tighter bound: nothing new to tell
     best.offer(BEST, "cp-sat")
     assert [(objective, bound) for _, objective, bound in heard] == [(2.0, 8.0), (5.0, 8.0), (6.0, 7.0)]
     assert best.bound == 7.0
@@ -183,7 +204,7 @@ def test_progress_hears_each_better_objective_once_with_the_bound() -> None:
 
 def test_schedule_is_the_best_judged() -> None:
     best = incumbent()
-    best.tighten(6.0)
+    best.tighten(6.0, "counting")
     best.offer(BEST, "cp-sat")
     schedule = best.schedule(SOLVER)
     # Found as feasible, but it reaches the bound: proven optimal.

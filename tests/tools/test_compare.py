@@ -11,17 +11,24 @@ import pytest
 from click.testing import CliRunner
 
 from tablejam.cli import main
+from tablejam.tools.compare import METRICS, summary, summary_text
 from tests.conftest import two_pairs_or_a_trio
 
 # The 4-person instance of test_objective: a trio {3 new pairs, one complementary pair (c = 2)} or
 # two pairs {2 new pairs, both complementary (c = 4)}.
 # max-new (new = 1): the trio, objective 3; its members meet 2 people, the one alone 0 (spread 2).
 # complementary (new = 1, complementary = 5): the pairs, 2 + 5 * 4 = 22; everyone meets 1 (spread 0).
+# Bounds: under max-new counting proves 3 (a table of 3 seats at most 3 pairs); under complementary counting
+# allows 11 + 11 + 1 = 23 (the seats' three best pairs: both complementary ones, 1 + 5 * 2 each, and a third,
+# which no table holds together), and in 3 s only CP-SAT proves 22 (the table-aware bound would, but 15% of
+# the time left is under its least second).
 EXPECTED = {
     "max-new": {"new_encounters": "3", "complementary_matches": "2", "min_new_per_participant": "0",
-                "new_per_participant_spread": "2", "objective": "3.0", "status": "optimal", "valid": "True"},
+                "new_per_participant_spread": "2", "objective": "3.0", "status": "optimal", "valid": "True",
+                "bound_source": "counting"},
     "comp": {"new_encounters": "2", "complementary_matches": "4", "min_new_per_participant": "1",
-             "new_per_participant_spread": "0", "objective": "22.0", "status": "optimal", "valid": "True"},
+             "new_per_participant_spread": "0", "objective": "22.0", "status": "optimal", "valid": "True",
+             "bound_source": "cp-sat"},
 }  # fmt: skip
 
 
@@ -59,11 +66,26 @@ def test_compare_on_local_processes_writes_rows_summary_and_plot(tiny: Path, tmp
     # The summary on stdout: one line per setting with its means.
     lines = result.stdout.splitlines()
     assert lines[0].split()[:5] == ["instance", "setting", "runs", "new", "encounters"]
+    assert lines[0].split()[-2:] == ["bound", "from"]
     assert lines[1].split()[:6] == ["tiny", "max-new", "2/2", "3", "2", "0"]
     assert lines[2].split()[:6] == ["tiny", "comp", "2/2", "2", "4", "0"]
+    # Where the bound came from, per setting (both runs agree: one name).
+    assert (lines[1].split()[-1], lines[2].split()[-1]) == ("counting", "cp-sat")
+    assert "gap 0.00% (bound: cp-sat)" in result.stderr
     assert result.stderr.count("optimal") == 4  # a line per finished run
     png = (tmp_path / "plot.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 20_000  # five panels of box plots, not an empty canvas
+
+
+def test_the_summary_counts_the_runs_of_each_bound_source_where_they_differ() -> None:
+    rows = [
+        {"instance": "jam", "setting": "s", "objective": 5.0, "bound_source": source, **dict.fromkeys(METRICS, 1.0)}
+        for source in ("lp", "counting", "lp", None)
+    ]
+    # None: a run without a bound is left out of the count.
+    (line,) = summary(rows)
+    assert line["bound_source"] == "lp 2, counting 1"
+    assert "lp 2, counting 1" in summary_text([line])
 
 
 def test_compare_json_keeps_each_persons_count(tiny: Path, tmp_path: Path) -> None:
