@@ -40,20 +40,15 @@ def read_document(source: str | os.PathLike[str]) -> tuple[Any, str]:
         path = Path(source)
         where, suffix = str(path), path.suffix.lower()
         raw = read_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text (byte {error.start})", where) from None
-    if not text.strip():
-        raise InputError("the document is empty", where)
+    text = decoded(raw, where)
     if suffix == ".toml":
         return _parse_toml(text, where), where
     if suffix == ".json":
-        return _parse_json(text, where), where
+        return parse_json_text(text, where), where
     if suffix:
         raise InputError(f"unknown file type '{suffix}' (expected .toml or .json)", where)
     # Standard input: JSON when it looks like JSON, TOML otherwise.
-    return (_parse_json(text, where) if text.lstrip().startswith(("{", "[")) else _parse_toml(text, where)), where
+    return (parse_json_text(text, where) if text.lstrip().startswith(("{", "[")) else _parse_toml(text, where)), where
 
 
 def read_bytes(path: Path) -> bytes:
@@ -76,7 +71,19 @@ def _parse_toml(text: str, where: str) -> Any:
         raise InputError(f"not valid TOML: {error}", where) from None
 
 
-def _parse_json(text: str, where: str) -> Any:
+def decoded(raw: bytes, where: str, empty: str = "the document is empty") -> str:
+    """Bytes as text (UTF-8, a byte-order mark allowed); InputError when they are not text, or only blanks."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text (byte {error.start})", where) from None
+    if not text.strip():
+        raise InputError(empty, where)
+    return text
+
+
+def parse_json_text(text: str, where: str) -> Any:
+    """JSON text as data; InputError naming the line and column where it is not JSON."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

@@ -3,7 +3,6 @@ and `validate`'s findings about an instance, in the form `tablejam validate --fo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +10,7 @@ from tablejam.diagnostics.counting import balanced_sizes, counting_bounds
 from tablejam.diagnostics.precheck import impossibilities
 from tablejam.errors import InputError
 from tablejam.files import Files, instance_from_data, parse_model
+from tablejam.files.documents import decoded, parse_json_text
 from tablejam.models.instance import Instance
 from tablejam.models.schedule import Schedule
 from tablejam.reports.text import validate_text
@@ -19,18 +19,7 @@ from tablejam.web.limits import Limits
 
 def parse_json(raw: bytes, where: str) -> Any:
     """A request body as JSON; InputError in the words the CLI uses for a JSON file."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text (byte {error.start})", where) from None
-    if not text.strip():
-        raise InputError("the request body is empty (expected JSON)", where)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}", where) from None
-    except RecursionError:
-        raise InputError("not valid JSON: nested too deeply", where) from None
+    return parse_json_text(decoded(raw, where, "the request body is empty (expected JSON)"), where)
 
 
 def received_instance(data: Any, where: str, limits: Limits) -> Instance:
