@@ -60,16 +60,18 @@ ENCODINGS: dict[Rule, Encoding] = {}
 _encodes = registrar(ENCODINGS)
 
 
-@_encodes(Rule.CAPACITY, Rule.MINIMUM)
+@_encodes(Rule.CAPACITY, Rule.MINIMUM, Rule.TABLE_CLOSED)
 def _table_limits(problem: Problem, arrays: Arrays) -> None:
-    """Moves never take a table below its minimum or above its capacity (the start keeps both)."""
-    arrays["capacity"] = np.array(problem.capacity, dtype=np.int32)
-    arrays["minimum"] = np.array(problem.minimum, dtype=np.int32)
+    """Moves never take a table below its minimum or above its capacity in a round (the start keeps both); a
+    closed table has both 0 in that round, so nobody moves there."""
+    limits = np.array([[problem.limits(r, t) for t in range(problem.tables)] for r in range(problem.rounds)],
+                      dtype=np.int32).reshape(problem.rounds, problem.tables, 2)  # fmt: skip
+    arrays["minimum"], arrays["capacity"] = limits[:, :, 0].copy(), limits[:, :, 1].copy()
 
 
-@_encodes(Rule.HOST_AWAY)
+@_encodes(Rule.HOST_AWAY, Rule.PIN)
 def _hosts_fixed(problem: Problem, arrays: Arrays) -> None:
-    """Hosts (one allowed table) and absentees are never moved."""
+    """Hosts and pinned participants (one allowed table) and absentees are never moved."""
     arrays["fixed"] = np.array(
         [[len(problem.allowed[p][r]) <= 1 for p in range(problem.people)] for r in range(problem.rounds)],
         dtype=np.bool_,
@@ -91,6 +93,39 @@ def _kept_apart(problem: Problem, arrays: Arrays) -> None:
     for i, j in problem.apart:
         apart[i, j] = apart[j, i] = True
     arrays["apart"] = apart
+
+
+@_encodes(Rule.TOGETHER)
+def _together(problem: Problem, arrays: Arrays) -> None:
+    """together[i, j]: the rounds a together pair must share a table (0: not a pair); each such round they do not
+    is a violation. `mate` links each group member to the next in a ring, to find who is in conflict."""
+    together = np.zeros((problem.people, problem.people), dtype=np.int16)
+    mate = np.full(problem.people, -1, dtype=np.int64)
+    for i, j in problem.together:
+        both = sum(bool(problem.allowed[i][r]) and bool(problem.allowed[j][r]) for r in range(problem.rounds))
+        together[i, j] = together[j, i] = both
+    for group in _groups(problem.together):
+        for k, p in enumerate(group):
+            mate[p] = group[(k + 1) % len(group)]
+    arrays.update(together=together, mate=mate)
+
+
+def _groups(pairs: frozenset[tuple[int, int]]) -> list[list[int]]:
+    """The together groups (connected pairs), each in index order."""
+    group_of: dict[int, set[int]] = {}
+    for i, j in pairs:
+        merged = group_of.get(i, {i}) | group_of.get(j, {j})
+        for p in merged:
+            group_of[p] = merged
+    return sorted({tuple(sorted(group)) for group in group_of.values()}, key=lambda g: g[0])  # type: ignore[misc]
+
+
+@_encodes(Rule.REVISIT)
+def _revisits(problem: Problem, arrays: Arrays) -> None:
+    """Who may not sit at one table twice: each visit beyond the first (counting earlier seats) is a violation."""
+    no_revisit = np.zeros(problem.people, dtype=np.bool_)
+    no_revisit[: len(problem.no_revisit)] = problem.no_revisit
+    arrays["no_revisit"] = no_revisit
 
 
 def _objective(problem: Problem, arrays: Arrays) -> None:
@@ -125,9 +160,10 @@ class SearchState:
     position: np.ndarray  # [R, n] index of p within seats[r, table_of[r, p]]
     meet: np.ndarray  # [n, n] rounds in which i and j share a table
     sector_count: np.ndarray  # [R, T, S]
-    fixed: np.ndarray  # [R, n] True: p may not move in round r (host or absent)
-    capacity: np.ndarray  # [T]
-    minimum: np.ndarray  # [T]
+    visits: np.ndarray  # [n, T] rounds p sits at t (plus earlier seats, under revisit_tables = 'forbid')
+    fixed: np.ndarray  # [R, n] True: p may not move in round r (host, pinned or absent)
+    capacity: np.ndarray  # [R, T] (0 where closed)
+    minimum: np.ndarray  # [R, T]
     sector: np.ndarray  # [n] sector index, -1 when none
     sector_cap: np.ndarray  # [S]
     apart: np.ndarray  # [n, n] must never share a table
@@ -139,6 +175,9 @@ class SearchState:
     repeat_cost: int
     fairness: int  # scaled weight of the fewest first meetings of any attending participant
     attending: np.ndarray  # [n] attends at least one round
+    together: np.ndarray  # [n, n] rounds a together pair must share a table, 0 for other pairs
+    mate: np.ndarray  # [n] next member of p's together group, -1 when none
+    no_revisit: np.ndarray  # [n] p may not sit at one table twice
     new_count: np.ndarray  # [n] first meetings of each participant
     hist: np.ndarray  # [n + 1] attending participants by their count of first meetings
 
@@ -157,11 +196,18 @@ class SearchState:
         sector_count = np.zeros((rounds, tables, sectors), dtype=np.int32)
         meet = np.zeros((n, n), dtype=np.int16)  # meetings of a pair: at most the rounds (up to 1,000)
         _bookkeeping(table_of, arrays["sector"], seats, size, position, sector_count, meet)
-        first = (meet > 0) & ~arrays["apart"] & ~arrays["met_before"]
+        visits = np.zeros((n, tables), dtype=np.int16)
+        for r in range(rounds):
+            present = np.flatnonzero(table_of[r] >= 0)
+            np.add.at(visits, (present, table_of[r, present]), 1)
+        instance = problem.instance
+        for pid, table in instance.rules.seated_before:  # earlier seats count as visits (re-planning)
+            visits[instance.participant_index[pid], instance.table_index[table]] += 1
+        first = (meet > 0) & ~arrays["apart"] & ~arrays["met_before"] & (arrays["together"] == 0)
         new_count = first.sum(axis=1).astype(np.int64)
         hist = np.bincount(new_count[arrays["attending"]], minlength=n + 1).astype(np.int64)
         return cls(table_of=table_of, seats=seats, size=size, position=position, meet=meet,
-                   sector_count=sector_count, new_count=new_count, hist=hist, **arrays)  # fmt: skip
+                   sector_count=sector_count, visits=visits, new_count=new_count, hist=hist, **arrays)  # fmt: skip
 
     def seating(self) -> Seating:
         return Seating(self.table_of.copy(), self.size.shape[1])
@@ -170,13 +216,14 @@ class SearchState:
     def seat(self) -> tuple:
         """The seating and its bookkeeping, as the kernels take it."""
         return (self.table_of, self.seats, self.size, self.position, self.meet, self.sector_count, self.new_count,
-                self.hist)  # fmt: skip
+                self.hist, self.visits)  # fmt: skip
 
     @property
     def rules(self) -> tuple:
         """The rules and values, as the kernels take them."""
         return (self.apart, self.met_before, self.offers, self.needs, self.worth, self.sector, self.sector_cap,
-                self.forbid, self.repeat_cost, self.fairness, self.attending)  # fmt: skip
+                self.forbid, self.repeat_cost, self.fairness, self.attending, self.together, self.mate,
+                self.no_revisit)  # fmt: skip
 
     def score(self) -> tuple[int, int]:
         """(violations, objective) of the current seating, counted from scratch (scaled)."""
@@ -194,9 +241,10 @@ class SearchState:
 
 
 # fmt: off
-# The kernels take two tuples: `seat` = (table_of, seats, size, position, meet, sector_count, new_count, hist),
-# the seating and its bookkeeping, changed by moves; `rules` = (apart, met_before, offers, needs, worth, sector,
-# sector_cap, forbid, repeat_cost, fairness, attending), read only. Unpacking them costs nothing in compiled code.
+# The kernels take two tuples: `seat` = (table_of, seats, size, position, meet, sector_count, new_count, hist,
+# visits), the seating and its bookkeeping, changed by moves; `rules` = (apart, met_before, offers, needs, worth,
+# sector, sector_cap, forbid, repeat_cost, fairness, attending, together, mate, no_revisit), read only. Unpacking
+# them costs nothing in compiled code.
 #
 # A pair change is counted in four parts: `hard` (meetings of a pair kept apart: always violations),
 # `repeat` (meetings beyond a pair's first, counting met_before), `gain` (the value of first meetings) and
@@ -252,10 +300,13 @@ def _bookkeeping(table_of, sector, seats, size, position, sector_count, meet):
 
 
 @njit(cache=True)
-def _pair(i, j, m, apart, met_before, offers, needs, sector, worth):
-    """(hard, repeats, gain, new) of pair i, j meeting m times in this event."""
+def _pair(i, j, m, apart, met_before, offers, needs, sector, worth, together):
+    """(hard, repeats, gain, new) of pair i, j meeting m times in this event (a together pair: the rounds they
+    do not share a table are violations, and their meetings count nothing)."""
     if apart[i, j]:
         return m, 0, 0, 0
+    if together[i, j] > 0:
+        return together[i, j] - m, 0, 0, 0
     before = 1 if met_before[i, j] else 0
     new = 1 if (m >= 1 and before == 0) else 0
     gain = _value(i, j, offers, needs, sector, worth) if new else 0
@@ -274,8 +325,9 @@ def _fewest(hist):
 @njit(cache=True)
 def _score(seat, rules):
     """(violations, objective, repeats) of the seating, counted from scratch."""
-    _, _, _, _, meet, sector_count, _, _ = seat
-    apart, met_before, offers, needs, worth, sector, sector_cap, forbid, repeat_cost, fairness, attending = rules
+    _, _, _, _, meet, sector_count, _, _, visits = seat
+    apart, met_before, offers, needs, worth, sector, sector_cap, forbid, repeat_cost, fairness, attending, together, \
+        _, no_revisit = rules
     n = meet.shape[0]
     hard = 0
     repeats = 0
@@ -283,8 +335,8 @@ def _score(seat, rules):
     new_count = np.zeros(n, dtype=np.int64)
     for i in range(n):
         for j in range(i + 1, n):
-            if meet[i, j] > 0 or met_before[i, j]:
-                h, rep, g, new = _pair(i, j, meet[i, j], apart, met_before, offers, needs, sector, worth)
+            if meet[i, j] > 0 or met_before[i, j] or together[i, j] > 0:
+                h, rep, g, new = _pair(i, j, meet[i, j], apart, met_before, offers, needs, sector, worth, together)
                 hard += h
                 repeats += rep
                 gain += g
@@ -295,6 +347,10 @@ def _score(seat, rules):
         for t in range(tables):
             for s in range(sectors):
                 hard += max(sector_count[r, t, s] - sector_cap[s], 0)
+    for p in range(n):
+        if no_revisit[p]:
+            for t in range(tables):
+                hard += max(visits[p, t] - 1, 0)
     fewest = -1
     for i in range(n):
         if attending[i] and (fewest < 0 or new_count[i] < fewest):
@@ -306,13 +362,15 @@ def _score(seat, rules):
 
 
 @njit(cache=True)
-def _pair_change(i, j, step, meet, apart, met_before, offers, needs, sector, worth):
+def _pair_change(i, j, step, meet, apart, met_before, offers, needs, sector, worth, together):
     """Change in (hard, repeats, gain, new) when pair i, j meets `step` (+1 or -1) more times.
 
     The difference of two _pair calls, written out: this is the innermost loop. It takes the arrays
     themselves, not the `rules` tuple, which measured 3x slower (copied on calls the compiler does not inline)."""
     if apart[i, j]:
         return step, 0, 0, 0
+    if together[i, j] > 0:  # one more round at one table: one violation fewer
+        return -step, 0, 0, 0
     m = meet[i, j]
     before = 1 if met_before[i, j] else 0
     if step > 0:
@@ -335,15 +393,15 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     """(hard, repeats, gain, k) change of p leaving table a for table b in round r, ignoring tablemates
     skip_a (at a) and skip_b (at b), who are the swap partner if any. With a fairness term, each person's
     change in first meetings is written to who[k:], by[k:] (returning the new k)."""
-    _, seats, size, _, meet, sector_count, _, _ = seat
-    apart, met_before, offers, needs, worth, sector, sector_cap, _, _, fairness, _ = rules
+    _, seats, size, _, meet, sector_count, _, _, visits = seat
+    apart, met_before, offers, needs, worth, sector, sector_cap, _, _, fairness, _, together, _, no_revisit = rules
     hard = 0
     repeats = 0
     gain = 0
     for k2 in range(size[r, a]):
         x = seats[r, a, k2]
         if x != p and x != skip_a:
-            h, rep, g, new = _pair_change(p, x, -1, meet, apart, met_before, offers, needs, sector, worth)
+            h, rep, g, new = _pair_change(p, x, -1, meet, apart, met_before, offers, needs, sector, worth, together)
             hard += h
             repeats += rep
             gain += g
@@ -353,7 +411,7 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     for k2 in range(size[r, b]):
         y = seats[r, b, k2]
         if y != skip_b:
-            h, rep, g, new = _pair_change(p, y, 1, meet, apart, met_before, offers, needs, sector, worth)
+            h, rep, g, new = _pair_change(p, y, 1, meet, apart, met_before, offers, needs, sector, worth, together)
             hard += h
             repeats += rep
             gain += g
@@ -364,6 +422,8 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     if s >= 0:
         hard += _sector_change(sector_count[r, a, s], sector_cap[s], -1)
         hard += _sector_change(sector_count[r, b, s], sector_cap[s], 1)
+    if no_revisit[p]:  # one visit fewer at a, one more at b
+        hard += (1 if visits[p, b] >= 1 else 0) - (1 if visits[p, a] >= 2 else 0)
     return hard, repeats, gain, k
 
 
@@ -461,9 +521,10 @@ def _count_first(person, step, new_count, hist):
 def _met(i, j, step, seat, rules):
     """Count one more (step 1) or one fewer (-1) meeting of i and j, keeping the first-meeting counts."""
     meet, new_count, hist = seat[4], seat[6], seat[7]
-    apart, met_before = rules[0], rules[1]
+    apart, met_before, together = rules[0], rules[1], rules[11]
     m = meet[i, j]
-    if not apart[i, j] and not met_before[i, j] and ((step > 0 and m == 0) or (step < 0 and m == 1)):
+    first = not apart[i, j] and not met_before[i, j] and together[i, j] == 0  # a pair whose first meeting counts
+    if first and ((step > 0 and m == 0) or (step < 0 and m == 1)):
         _count_first(i, step, new_count, hist)
         _count_first(j, step, new_count, hist)
     meet[i, j] += step
@@ -472,9 +533,10 @@ def _met(i, j, step, seat, rules):
 
 @njit(cache=True)
 def _leave(r, p, seat, rules):
-    table_of, seats, size, position, _, sector_count, _, _ = seat
+    table_of, seats, size, position, _, sector_count, _, _, visits = seat
     sector = rules[5]
     a = table_of[r, p]
+    visits[p, a] -= 1
     for k in range(size[r, a]):
         x = seats[r, a, k]
         if x != p:
@@ -491,8 +553,9 @@ def _leave(r, p, seat, rules):
 
 @njit(cache=True)
 def _join(r, p, b, seat, rules):
-    table_of, seats, size, position, _, sector_count, _, _ = seat
+    table_of, seats, size, position, _, sector_count, _, _, visits = seat
     sector = rules[5]
+    visits[p, b] += 1
     for k in range(size[r, b]):
         _met(p, seats[r, b, k], 1, seat, rules)
     seats[r, b, size[r, b]] = p
@@ -517,11 +580,16 @@ def _apply(r, p, q, b, seat, rules):
 @njit(cache=True)
 def _in_conflict(r, p, seat, rules):
     """Whether p takes part in a violation in round r, or in a repeat (forbidden or not)."""
-    table_of, seats, size, _, meet, sector_count, _, _ = seat
-    apart, met_before, _, _, _, sector, sector_cap, _, _, _, _ = rules
+    table_of, seats, size, _, meet, sector_count, _, _, visits = seat
+    apart, met_before, _, _, _, sector, sector_cap, _, _, _, _, _, mate, no_revisit = rules
     a = table_of[r, p]
     if a < 0:
         return False
+    if no_revisit[p] and visits[p, a] > 1:
+        return True
+    q = mate[p]
+    if q >= 0 and table_of[r, q] >= 0 and table_of[r, q] != a:
+        return True
     s = sector[p]
     if s >= 0 and sector_count[r, a, s] > sector_cap[s]:
         return True
@@ -542,7 +610,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
     things worse. The best seating seen is kept in best_table_of; the caller loops over chunks and
     watches the clock.
     """
-    table_of, seats, size, _, _, _, _, _ = seat
+    table_of, seats, size, _, _, _, _, _, _ = seat
     forbid = rules[7]
     if status[RESEED] == 1:
         np.random.seed(seed)
@@ -583,7 +651,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
             for b in range(tables):
                 if b == a:
                     continue
-                movable = size[r, a] > minimum[a] and size[r, b] < capacity[b]
+                movable = size[r, a] > minimum[r, a] and size[r, b] < capacity[r, b]
                 for k in range(-1 if movable else 0, size[r, b]):
                     q = -1 if k < 0 else seats[r, b, k]
                     if q >= 0 and fixed[r, q]:
@@ -654,7 +722,7 @@ def _relabelled_round(r, u, v, ta, tb, seat, rules, capacity, minimum, who, by):
     """Change round r as if u (at table ta) and v (at tb) traded places, either being -1 (a hole) or absent:
     a swap, a move, or nothing. Returns (done, violations, objective, repeats); done is False when the move
     would take a table beyond its limits (nothing is changed then)."""
-    table_of, _, size, _, _, _, _, _ = seat
+    table_of, _, size, _, _, _, _, _, _ = seat
     u_in = u >= 0 and table_of[r, u] >= 0
     v_in = v >= 0 and table_of[r, v] >= 0
     if u_in and v_in:
@@ -663,7 +731,7 @@ def _relabelled_round(r, u, v, ta, tb, seat, rules, capacity, minimum, who, by):
         return True, dv, do, drep
     if u_in or v_in:
         p, source, target = (u, ta, tb) if u_in else (v, tb, ta)
-        if size[r, source] <= minimum[source] or size[r, target] >= capacity[target]:
+        if size[r, source] <= minimum[r, source] or size[r, target] >= capacity[r, target]:
             return False, 0, 0, 0
         dv, do, drep = _delta_move(r, p, target, seat, rules, who, by)
         _apply(r, p, -1, target, seat, rules)

@@ -102,17 +102,28 @@ class Problem:
     forbid_repeats: bool
     # Given for a part of a problem (a neighbourhood): these pairs only, with their own values.
     explicit_pairs: list[Pair] | None = field(default=None, repr=False)
+    # The vocabulary of issue 12. Pins, closed tables and earlier seats also narrow `allowed`; these say why.
+    closed: frozenset[tuple[int, int]] = frozenset()  # (r, t): table t seats nobody in round r
+    together: frozenset[tuple[int, int]] = frozenset()  # i < j: share a table in every round both attend
+    no_revisit: tuple[bool, ...] = ()  # [p]: p may not sit at one table twice (empty: nobody is bound)
+    pins: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (p, r) -> (table, pin index)
 
     @classmethod
     def from_instance(cls, instance: Instance) -> Problem:
         tables = instance.table_list
         people = instance.participants
         rounds = instance.rounds
+        at = instance.table_index
+        index = instance.participant_index
         allowed: list[list[tuple[int, ...]]] = []
-        every = tuple(range(len(tables)))
-        for person in people:
-            own = (instance.table_index[person.host],) if person.host else every
-            allowed.append([() if r + 1 in person.absent else own for r in range(rounds)])
+        before = {(index[pid], at[table]) for pid, table in instance.rules.seated_before}
+        no_revisit = tuple(instance.revisit_forbidden(person) for person in people)
+        for p, person in enumerate(people):
+            allowed.append([
+                tuple(t for t in map(at.get, instance.allowed_tables(person, r + 1)) if not (no_revisit[p] and (p, t)
+                                                                                             in before))
+                for r in range(rounds)
+            ])  # fmt: skip
 
         sector_names = sorted({p.sector for p in people if p.sector})
         sector_id = {name: k for k, name in enumerate(sector_names)}
@@ -127,12 +138,12 @@ class Problem:
             all_weights = [w // 10 for w in all_weights]
         new_w, comp_w, cross_w, repeat_w, fair_w = all_weights
 
-        index = instance.participant_index
-
         def indexed(pairs: frozenset[frozenset[str]]) -> set[tuple[int, int]]:
             return {(min(a, b), max(a, b)) for a, b in ((index[x], index[y]) for x, y in map(tuple, pairs))}
 
-        met_before = frozenset(indexed(instance.met_before_pairs))
+        together = frozenset(indexed(instance.together_pairs))
+        # A together pair's meetings are neither repeats nor first meetings: the rule makes them.
+        met_before = frozenset(indexed(instance.met_before_pairs)) - together
         forbid = instance.rules.repeats == "forbid"
         # Each pair kept apart under the rule that says so (a keep-apart pair of colleagues: keep-apart).
         apart = dict.fromkeys(indexed(instance.apart_pairs - instance.keep_apart_pairs), Rule.COLLEAGUES)
@@ -159,6 +170,10 @@ class Problem:
             repeat_cost=repeat_w,
             fairness=fair_w,
             forbid_repeats=forbid,
+            closed=frozenset((r, at[t.id]) for t in tables for r in range(rounds) if not instance.is_open(t, r + 1)),
+            together=together,
+            no_revisit=no_revisit,
+            pins={(index[pid], r - 1): (at[table], k) for (pid, r), (table, k) in instance.pinned.items()},
         )
 
     @cached_property
@@ -171,7 +186,7 @@ class Problem:
         for i in range(self.people):
             later = np.arange(i + 1, self.people)
             for j, value in zip(later.tolist(), self.values.row(i, later).tolist(), strict=True):
-                if (i, j) not in self.apart and self.may_share_a_table(i, j):
+                if (i, j) not in self.apart and (i, j) not in self.together and self.may_share_a_table(i, j):
                     pairs.append(Pair(i, j, value, (i, j) in self.met_before))
         return pairs
 
@@ -179,7 +194,7 @@ class Problem:
         """The scaled value of i and j meeting for the first time (i < j)."""
         if self.explicit_pairs is not None:
             return self._explicit_values.get((i, j), 0)
-        return self.values.value(i, j)
+        return 0 if (i, j) in self.together else self.values.value(i, j)
 
     @cached_property
     def _explicit_values(self) -> dict[tuple[int, int], int]:
@@ -188,6 +203,19 @@ class Problem:
     def may_share_a_table(self, i: int, j: int) -> bool:
         """Whether i and j can sit at one table in some round (absences and host tables allowing)."""
         return any(set(self.allowed[i][r]) & set(self.allowed[j][r]) for r in range(self.rounds))
+
+    def limits(self, r: int, t: int) -> tuple[int, int]:
+        """(minimum, capacity) of table t in round r: (0, 0) where it is closed."""
+        return (0, 0) if (r, t) in self.closed else (self.minimum[t], self.capacity[t])
+
+    def reachable(self, p: int, r: int) -> tuple[int, ...]:
+        """The tables p could sit at in round r before pins, closures and earlier seats narrow them (their host
+        table, or every table): what CP-SAT models when it must name those rules in a conflict."""
+        person = self.instance.participants[p]
+        if r + 1 in person.absent:
+            return ()
+        host = person.host
+        return (self.instance.table_index[host],) if host else tuple(range(self.tables))
 
     def pair_count(self) -> int:
         """About how many pairs may meet, without listing them (every pair but those kept apart)."""
