@@ -257,6 +257,27 @@ def _revisits(instance: Instance) -> Iterator[Reason]:
         if matched < len(options):
             counts = {"attended": len(options), "tables": matched}
             yield _impossible(Rule.REVISIT, "tables", participants=[person.id], counts=counts)
+    yield from _revisit_spread(instance)
+
+
+def _revisit_spread(instance: Instance) -> Iterator[Reason]:
+    """Without repeats nor revisits, the people at one table of round b sat at different tables of an earlier
+    round a, none of them at this one: a table seats at most the other tables open in round a. Hosts (who stay)
+    and together groups (who meet again) are beyond this count: it is left out where there are any."""
+    if instance.rules.repeats != "forbid" or instance.rules.together or any(p.host for p in instance.participants):
+        return
+    tables = instance.table_list
+    for a in _rounds(instance):
+        open_a = [instance.is_open(t, a) for t in tables]
+        for b in range(a + 1, instance.rounds + 1):
+            both = sum(1 for p in instance.participants if a not in p.absent and b not in p.absent)
+            places = sum(
+                min(t.capacity, sum(open_a) - open_a[k]) for k, t in enumerate(tables) if instance.is_open(t, b)
+            )
+            if both > places:
+                counts = {"attendees": both, "places": places}
+                yield _impossible(Rule.REVISIT, "spread", rounds=[a, b], counts=counts)
+                return  # one pair of rounds says it
 
 
 def _matching(options: dict[int, list[str]]) -> int:

@@ -62,6 +62,9 @@ WORDS: dict[tuple[str, str], str] = {
     (Rule.TOGETHER, "conflict"): "{a} and {b} share a table in every round both attend (rules.together)",
     (Rule.REVISIT, "tables"): "{a} attends {attended} round{attended_s} but can sit at a different table in at "
     "most {tables} of them (open tables, pins and earlier seats), and rules.revisit_tables = 'forbid'",
+    (Rule.REVISIT, "spread"): "{attendees} people attend rounds {round} and {round2}, but with no repeats and no "
+    "table twice a table of round {round2} seats at most one person from each other table of round {round}: "
+    "{places} place{places_s} in all",
     (Rule.REVISIT, "conflict"): "{a} never sits at one table twice (rules.revisit_tables = 'forbid')",
     (Rule.PIN, "full"): "round {round}: {pinned} participant{pinned_s} ({who}) must sit at table '{table}' "
     "(pins and hosts) but its capacity is {capacity}",

@@ -78,11 +78,12 @@ class SeatingModel:
         # With switches, each rule is enforced (per table, sector or pair) only if its own literal is true,
         # so that CP-SAT can name the rules behind an infeasibility (see explain.py). Keys: (rule, subject...).
         self.switches: dict[tuple[object, ...], cp_model.IntVar] | None = {} if switches else None
-        # The tables each participant may take in each round. With switches, pins, closed tables and earlier seats
-        # become constraints of their own (see pins, table_sizes, no_revisits) so that a conflict can name them.
+        # The tables each participant may take in each round: pins, closed tables and earlier seats are
+        # constraints of their own here (see pins, closed_tables, no_revisits), so that a conflict can name them.
+        # A neighbourhood's participants keep the tables its problem allows (pins included).
         self.allowed = (
             [[problem.reachable(p, r) for r in range(problem.rounds)] for p in range(problem.people)]
-            if switches and problem.explicit_pairs is None
+            if problem.explicit_pairs is None
             else problem.allowed
         )
         self._add_variables()
@@ -137,18 +138,17 @@ class SeatingModel:
                 if self.allowed[p][r]:
                     self.model.add_exactly_one(self._seats_of(p, r))
 
-    @_enforces(Rule.CAPACITY, Rule.MINIMUM, Rule.TABLE_CLOSED)
+    @_enforces(Rule.CAPACITY, Rule.MINIMUM)
     def table_sizes(self) -> None:
-        """Each table seats between its minimum and its capacity in every round it is open, nobody when closed."""
+        """Each table seats between its minimum and its capacity in every round it is open."""
         problem = self.problem
         for r in range(problem.rounds):
             for t in range(problem.tables):
+                if (r, t) in problem.closed:
+                    continue  # see closed_tables
                 seated = sum(self._seats_at(r, t))
                 if self.switches is None:
-                    self.model.add_linear_constraint(seated, *problem.limits(r, t))
-                    continue
-                if (r, t) in problem.closed:
-                    self.model.add(seated <= 0).only_enforce_if(self._switch(Rule.TABLE_CLOSED, t))
+                    self.model.add_linear_constraint(seated, problem.minimum[t], problem.capacity[t])
                     continue
                 self.model.add(seated <= problem.capacity[t]).only_enforce_if(self._switch(Rule.CAPACITY, t))
                 if problem.minimum[t]:
@@ -177,13 +177,25 @@ class SeatingModel:
                 for t in set(self.allowed[i][r]) & set(self.allowed[j][r]):
                     self.model.add_bool_or([self.vars.seat[i, r, t].Not(), self.vars.seat[j, r, t].Not(), *off])
 
+    @_enforces(Rule.TABLE_CLOSED)
+    def closed_tables(self) -> None:
+        """A table seats nobody in a round it is closed."""
+        for r, t in sorted(self.problem.closed):
+            seats = self._seats_at(r, t)
+            if seats:
+                self.model.add(sum(seats) == 0).only_enforce_if(self._switch(Rule.TABLE_CLOSED, t))
+
     @_enforces(Rule.PIN)
     def pins(self) -> None:
-        """A pinned participant sits at the pin's table (otherwise their only allowed table: nothing to add)."""
+        """A pinned participant sits at the pin's table (a host pinned away from their table cannot)."""
         if self.allowed is self.problem.allowed:
-            return
-        for (p, r), (t, k) in self.problem.pins.items():
-            self.model.add(self.vars.seat[p, r, t] == 1).only_enforce_if(self._switch(Rule.PIN, k))
+            return  # a neighbourhood: the pins are its participants' allowed tables
+        for (p, r), (t, k) in sorted(self.problem.pins.items()):
+            on = self._switch(Rule.PIN, k)
+            if (p, r, t) in self.vars.seat:
+                self.model.add(self.vars.seat[p, r, t] == 1).only_enforce_if(on)
+            else:
+                self.model.add_bool_or([]).only_enforce_if(on)
 
     @_enforces(Rule.TOGETHER)
     def together(self) -> None:
