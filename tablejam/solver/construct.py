@@ -242,12 +242,8 @@ def _mates(problem: Problem) -> dict[int, tuple[int, ...]]:
 def _visited_before(problem: Problem) -> list[set[int]]:
     """[p]: the tables p may not sit at again, from earlier seats (only for those bound by revisit_tables)."""
     visited: list[set[int]] = [set() for _ in range(problem.people)]
-    instance = problem.instance
-    if problem.explicit_pairs is None:
-        for pid, table in instance.rules.seated_before:
-            p = instance.participant_index[pid]
-            if problem.no_revisit and problem.no_revisit[p]:
-                visited[p].add(instance.table_index[table])
+    for p, t in problem.seated_before:
+        visited[p].add(t)
     return visited
 
 

@@ -81,11 +81,7 @@ class SeatingModel:
         # The tables each participant may take in each round: pins, closed tables and earlier seats are
         # constraints of their own here (see pins, closed_tables, no_revisits), so that a conflict can name them.
         # A neighbourhood's participants keep the tables its problem allows (pins included).
-        self.allowed = (
-            [[problem.reachable(p, r) for r in range(problem.rounds)] for p in range(problem.people)]
-            if problem.explicit_pairs is None
-            else problem.allowed
-        )
+        self.allowed = problem.reach if problem.explicit_pairs is None and problem.reach else problem.allowed
         self._add_variables()
         self.add_constraints()
         self._objective = self._add_objective()
@@ -216,11 +212,8 @@ class SeatingModel:
     def no_revisits(self) -> None:
         """Under revisit_tables = 'forbid', nobody but a host sits at one table twice (or where they sat before)."""
         problem = self.problem
-        before: set[tuple[int, int]] = set()
-        if self.allowed is not problem.allowed:  # earlier seats narrow `allowed`, unless it is widened to switch them
-            instance = problem.instance
-            at = instance.table_index
-            before = {(instance.participant_index[pid], at[t]) for pid, t in instance.rules.seated_before}
+        # Earlier seats narrow `allowed`; where it is widened (to name them in a conflict) they are constraints here.
+        before = problem.seated_before if self.allowed is not problem.allowed else frozenset()
         for p, bound in enumerate(problem.no_revisit):
             if not bound:
                 continue

@@ -112,7 +112,9 @@ def neighbourhood_problem(
                          if (r, t) in problem.closed),
         together=frozenset((local[i], local[j]) for i, j in problem.together if i in local and j in local),
         no_revisit=tuple(problem.no_revisit[p] for p in people) if problem.no_revisit else (),
-        pins={},  # pins narrow `allowed`, which the neighbourhood inherits
+        pins={},  # pins and earlier seats narrow `allowed`, which the neighbourhood inherits
+        seated_before=frozenset(),
+        reach=[],
     )  # fmt: skip
     if repair and problem.forbid_repeats:
         # Repeats become soft, each costing more than every pair value together: fewest repeats first.

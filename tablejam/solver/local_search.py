@@ -200,9 +200,8 @@ class SearchState:
         for r in range(rounds):
             present = np.flatnonzero(table_of[r] >= 0)
             np.add.at(visits, (present, table_of[r, present]), 1)
-        instance = problem.instance
-        for pid, table in instance.rules.seated_before:  # earlier seats count as visits (re-planning)
-            visits[instance.participant_index[pid], instance.table_index[table]] += 1
+        for p, t in problem.seated_before:  # earlier seats count as visits (re-planning)
+            visits[p, t] += 1
         first = (meet > 0) & ~arrays["apart"] & ~arrays["met_before"] & (arrays["together"] == 0)
         new_count = first.sum(axis=1).astype(np.int64)
         hist = np.bincount(new_count[arrays["attending"]], minlength=n + 1).astype(np.int64)

@@ -107,6 +107,10 @@ class Problem:
     together: frozenset[tuple[int, int]] = frozenset()  # i < j: share a table in every round both attend
     no_revisit: tuple[bool, ...] = ()  # [p]: p may not sit at one table twice (empty: nobody is bound)
     pins: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (p, r) -> (table, pin index)
+    seated_before: frozenset[tuple[int, int]] = frozenset()  # (p, t): p sat at t earlier and may not again
+    # reach[p][r]: the tables p could take in round r before pins, closures and earlier seats narrow them (their
+    # host table, or every table): what CP-SAT models, so that a conflict can name those rules. Whole problems only.
+    reach: list[list[tuple[int, ...]]] = field(default_factory=list, repr=False)
 
     @classmethod
     def from_instance(cls, instance: Instance) -> Problem:
@@ -116,12 +120,16 @@ class Problem:
         at = instance.table_index
         index = instance.participant_index
         allowed: list[list[tuple[int, ...]]] = []
-        before = {(index[pid], at[table]) for pid, table in instance.rules.seated_before}
         no_revisit = tuple(instance.revisit_forbidden(person) for person in people)
+        before = {(index[pid], at[table]) for pid, table in instance.rules.seated_before if no_revisit[index[pid]]}
+        every = tuple(range(len(tables)))
+        reach = [
+            [() if r + 1 in person.absent else (at[person.host],) if person.host else every for r in range(rounds)]
+            for person in people
+        ]
         for p, person in enumerate(people):
             allowed.append([
-                tuple(t for t in map(at.get, instance.allowed_tables(person, r + 1)) if not (no_revisit[p] and (p, t)
-                                                                                             in before))
+                tuple(t for t in map(at.get, instance.allowed_tables(person, r + 1)) if (p, t) not in before)
                 for r in range(rounds)
             ])  # fmt: skip
 
@@ -174,6 +182,8 @@ class Problem:
             together=together,
             no_revisit=no_revisit,
             pins={(index[pid], r - 1): (at[table], k) for (pid, r), (table, k) in instance.pinned.items()},
+            seated_before=frozenset(before),
+            reach=reach,
         )
 
     @cached_property
@@ -207,15 +217,6 @@ class Problem:
     def limits(self, r: int, t: int) -> tuple[int, int]:
         """(minimum, capacity) of table t in round r: (0, 0) where it is closed."""
         return (0, 0) if (r, t) in self.closed else (self.minimum[t], self.capacity[t])
-
-    def reachable(self, p: int, r: int) -> tuple[int, ...]:
-        """The tables p could sit at in round r before pins, closures and earlier seats narrow them (their host
-        table, or every table): what CP-SAT models when it must name those rules in a conflict."""
-        person = self.instance.participants[p]
-        if r + 1 in person.absent:
-            return ()
-        host = person.host
-        return (self.instance.table_index[host],) if host else tuple(range(self.tables))
 
     def pair_count(self) -> int:
         """About how many pairs may meet, without listing them (every pair but those kept apart)."""
