@@ -240,7 +240,7 @@ def _capacity(view: _Schedule) -> Iterator[Violation]:
 @_checks(Rule.MINIMUM)
 def _minimum(view: _Schedule) -> Iterator[Violation]:
     for seated_round, table, seated in _tables(view):
-        if len(seated) < table.min:
+        if len(seated) < table.min and view.instance.is_open(table, seated_round.number):  # closed: no minimum
             message = f"round {seated_round.number}: table '{table.id}' seats {len(seated)}, minimum {table.min}"
             yield Violation(Rule.MINIMUM, message, seated_round.number, table.id, tuple(seated))
 

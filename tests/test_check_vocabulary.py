@@ -16,12 +16,12 @@ def violations(instance: Instance, rounds: list[dict[str, list[str]]]) -> list[V
 
 
 def test_a_closed_table_seats_nobody() -> None:
-    # Terrace is open in round 1 only; repeats are allowed, so that only the closure matters.
-    tables = [{"id": "Terrace", "capacity": 2, "rounds": [1]}, {"id": "T1", "capacity": 2}]
+    # Terrace (at least 1) is open in round 1 only; repeats are allowed, so that only the closure matters.
+    tables = [{"id": "Terrace", "capacity": 2, "min": 1, "rounds": [1]}, {"id": "T1", "capacity": 2}]
     instance = make_instance(3, rounds=2, tables=tables, rules={"repeats": "minimise"})
     assert violations(instance, [{"Terrace": ["p1"], "T1": ["p2", "p3"]}, {"Terrace": [], "T1": ["p1", "p2"]}]) == [
         Violation(Rule.NOT_SEATED, "round 2: p3 attends but is not seated", 2, None, ("p3",))
-    ]  # the closure itself is kept: only p3's missing seat is wrong
+    ]  # the closure itself is kept, and a closed table needs no minimum: only p3's missing seat is wrong
     broken = violations(instance, [{"Terrace": ["p1"], "T1": ["p2", "p3"]}, {"Terrace": ["p1"], "T1": ["p2", "p3"]}])
     assert broken == [
         Violation(Rule.TABLE_CLOSED, "round 2: table 'Terrace' is closed but seats p1", 2, "Terrace", ("p1",))
