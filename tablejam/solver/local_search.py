@@ -48,6 +48,7 @@ STATUS_SLOTS = 13
 # What STOP_WHEN_VALID holds: stop once the best seating is valid, or valid without any repeat.
 UNTIL_VALID, UNTIL_SETTLED = 1, 2
 CHUNK_ITERATIONS = 5000
+GROUP = -2  # a chosen move's partner: p's together group moves with p
 RELABEL_CHUNK = 2000  # trades between two looks at the stopping criteria (each trade touches every round)
 
 
@@ -577,6 +578,40 @@ def _apply(r, p, q, b, seat, rules):
 
 
 @njit(cache=True)
+def _group_move(r, p, b, seat, rules, fixed, capacity, minimum, who, by, keep):
+    """Move p and the members of p's together group at p's table to table b in round r, one by one; keep the
+    move or undo it. Returns (possible, violations, objective, repeats) of the whole move: impossible where a
+    member may not move or the tables' limits do not allow the group. Moving a group whole keeps it together,
+    where moving one member alone would part it (and so never be taken once the seating is valid)."""
+    table_of, _, size, _, _, _, _, _, _ = seat
+    mate = rules[12]
+    a = table_of[r, p]
+    movers = np.empty(mate.shape[0], dtype=np.int64)  # the members at a (the group is a ring of mates)
+    members = 0
+    q = p
+    while True:
+        if table_of[r, q] == a:
+            if fixed[r, q]:
+                return False, 0, 0, 0
+            movers[members] = q
+            members += 1
+        q = mate[q]
+        if q == p or q < 0:
+            break
+    if size[r, a] - members < minimum[r, a] or size[r, b] + members > capacity[r, b]:
+        return False, 0, 0, 0
+    dv, do, drep = 0, 0, 0
+    for k in range(members):
+        v1, o1, rep1 = _delta_move(r, movers[k], b, seat, rules, who, by)
+        _apply(r, movers[k], -1, b, seat, rules)
+        dv, do, drep = dv + v1, do + o1, drep + rep1
+    if not keep:
+        for k in range(members - 1, -1, -1):
+            _apply(r, movers[k], -1, a, seat, rules)
+    return True, dv, do, drep
+
+
+@njit(cache=True)
 def _in_conflict(r, p, seat, rules):
     """Whether p takes part in a violation in round r, or in a repeat (forbidden or not)."""
     table_of, seats, size, _, meet, sector_count, _, _, visits = seat
@@ -610,7 +645,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
     watches the clock.
     """
     table_of, seats, size, _, _, _, _, _, _ = seat
-    forbid = rules[7]
+    forbid, mate = rules[7], rules[12]
     if status[RESEED] == 1:
         np.random.seed(seed)
         status[RESEED] = 0
@@ -671,12 +706,30 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
                         ties += 1
                         if np.random.randint(ties) == 0:  # uniform among equals
                             move_r, move_p, move_q, move_b, move_rep = r, p, q, b, drep
+            if mate[p] < 0:
+                continue
+            for b in range(tables):  # p's together group, whole (move_q GROUP)
+                if b == a:
+                    continue
+                possible, dv, do, drep = _group_move(r, p, b, seat, rules, fixed, capacity, minimum, who, by, False)
+                if not possible:
+                    continue
+                evals += 1
+                aspire = cur_v + dv < best_v or (cur_v + dv == best_v and cur_o + do > best_o)
+                if not (tabu[r, p, b] < it or aspire):
+                    continue
+                if dv < move_v or (dv == move_v and do > move_o):
+                    move_v, move_o, move_rep, ties = dv, do, drep, 1
+                    move_r, move_p, move_q, move_b = r, p, GROUP, b
         worse_when_settled = not conflicted and (move_v > 0 or (move_v == 0 and move_o < 0))
         if move_r < 0 or worse_when_settled:
             stall += 1
         else:
             old_table = table_of[move_r, move_p]
-            _apply(move_r, move_p, move_q, move_b, seat, rules)
+            if move_q == GROUP:
+                _group_move(move_r, move_p, move_b, seat, rules, fixed, capacity, minimum, who, by, True)
+            else:
+                _apply(move_r, move_p, move_q, move_b, seat, rules)
             # p may not return to the table it left for a while (nor q, in a swap).
             tabu[move_r, move_p, old_table] = it + tenure + np.random.randint(tenure + 1)
             if move_q >= 0:

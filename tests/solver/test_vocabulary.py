@@ -19,7 +19,7 @@ from tablejam.solver import solve
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.explain import conflicting_rules
-from tablejam.solver.local_search import SearchState, local_search
+from tablejam.solver.local_search import SearchState, _group_move, local_search
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating, as_rounds
 from tablejam.solver.stop import Deadline, MaxIterations, Stop, Valid
@@ -162,3 +162,21 @@ def test_the_engine_solves_the_new_rules_validly() -> None:
     schedule = solve(twenty(), SolverSettings(time_limit=4, workers=2))
     assert schedule.status in ("optimal", "feasible")
     assert_checked(twenty(), schedule)
+
+
+def test_a_together_group_moves_whole() -> None:
+    """Trying a group move leaves the seating as it was; making it moves the members at p's table together, by
+    exactly the change it announced."""
+    instance = make_instance(5, rounds=1, tables={"count": 2, "capacity": 4}, rules={"together": [["p1", "p2", "p3"]]})
+    problem = Problem.from_instance(instance)
+    # p1 p2 p4 at T1, p3 p5 at T2: the group is split (p1-p3 and p2-p3 apart: 2 violations).
+    state = SearchState.from_seating(problem, Seating(np.array([[0, 0, 1, 0, 1]], dtype=np.int32), 2))
+    before, table_of = state.score(), state.table_of.copy()
+    scratch = np.empty(64, dtype=np.int64), np.empty(64, dtype=np.int64)
+    args = (state.seat, state.rules, state.fixed, state.capacity, state.minimum, *scratch)
+    assert before[0] == 2
+    tried = _group_move(0, 0, 1, *args, False)
+    assert state.score() == before and (state.table_of == table_of).all()
+    assert _group_move(0, 0, 1, *args, True) == tried
+    assert state.table_of.tolist() == [[1, 1, 1, 0, 1]]  # p1 and p2 joined p3; p4 stays
+    assert state.score() == (before[0] + tried[1], before[1] + tried[2]) == (0, state.score()[1])
