@@ -85,3 +85,11 @@ def test_a_pin_holds_in_its_rounds_only() -> None:
     assert violations(every, [{"T1": ["p2"]}, {"T1": ["p1", "p2"]}]) == [
         Violation(Rule.PIN, "round 2: p1 is pinned to 'T2' but sits at 'T1'", 2, "T1", ("p1",))
     ]
+
+
+def test_a_pin_without_rounds_listed_holds_nowhere() -> None:
+    # rounds = [] is not the default (every round): it pins p1 in no round at all.
+    rules = {"pins": [{"participant": "p1", "table": "T2", "rounds": []}]}
+    instance = make_instance(2, tables={"count": 2, "capacity": 2}, rules=rules)
+    assert instance.pinned == {}
+    assert violations(instance, [{"T1": ["p1", "p2"]}]) == []

@@ -385,7 +385,7 @@ class Instance(_Strict):
         seats: dict[tuple[str, int], tuple[str, int]] = {}
         for k, pin in enumerate(self.rules.pins):
             person = self.participants[self.participant_index[pin.participant]]
-            for round_number in pin.rounds or range(1, self.rounds + 1):
+            for round_number in range(1, self.rounds + 1) if pin.rounds is None else pin.rounds:
                 if round_number not in person.absent:
                     seats.setdefault((pin.participant, round_number), (pin.table, k))
         return seats
@@ -536,7 +536,7 @@ def _vocabulary_problems(instance: Instance, tables: set[str], people: set[str])
     for k, pin in enumerate(instance.rules.pins):
         known(("rules", "pins", k), pin.participant, pin.table)
         rounds_known(("rules", "pins", k, "rounds"), pin.rounds or [])
-        rounds = set(pin.rounds or range(1, instance.rounds + 1))
+        rounds = set(range(1, instance.rounds + 1) if pin.rounds is None else pin.rounds)
         twice = sorted(rounds & covered.get(pin.participant, set()))
         if twice:
             message = f"participant '{pin.participant}' is pinned twice in round {twice[0]}"
