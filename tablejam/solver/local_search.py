@@ -1,9 +1,12 @@
 """Local search over seatings: conflict-directed tabu swaps, then objective hill-climbing.
 
 A schedule is scored lexicographically: first the number of rule violations
-(repeats when forbidden, apart pairs sharing a table, sector-cap excess), then
-the objective. Moves act within one round: swap two participants of different
-tables, or move one participant to a table with a free seat (within minimums).
+(repeats when forbidden, apart pairs sharing a table, sector-cap excess, rounds
+a together pair spends apart, tables sat at again when revisits are forbidden),
+then the objective. Moves act within one round: swap two participants of different
+tables, move one participant to a table with a free seat (within minimums), or move
+a together group whole. Hosts and pinned participants never move, and nobody moves
+to a closed table (its capacity is 0 in that round).
 Each move is evaluated incrementally from a pair meeting-count matrix, in
 O(table size), and the inner loop is compiled with numba (42-66x the same code
 run as plain Python; see the README's Performance section).
@@ -586,7 +589,7 @@ def _group_move(r, p, b, seat, rules, fixed, capacity, minimum, who, by, keep):
     table_of, _, size, _, _, _, _, _, _ = seat
     mate = rules[12]
     a = table_of[r, p]
-    movers = np.empty(mate.shape[0], dtype=np.int64)  # the members at a (the group is a ring of mates)
+    movers = np.empty(seat[1].shape[2], dtype=np.int64)  # the members at a, at most a table's seats
     members = 0
     q = p
     while True:
