@@ -45,6 +45,7 @@ class Meeting(NamedTuple):
     a: str
     b: str
     repeat: bool  # they had met already: in an earlier round, or before the event (met_before)
+    together: bool = False  # a together pair: neither a repeat nor a new encounter
 
 
 @dataclass
@@ -240,7 +241,7 @@ def _capacity(view: _Schedule) -> Iterator[Violation]:
 @_checks(Rule.MINIMUM)
 def _minimum(view: _Schedule) -> Iterator[Violation]:
     for seated_round, table, seated in _tables(view):
-        if len(seated) < table.min:
+        if len(seated) < table.min and view.instance.is_open(table, seated_round.number):  # closed: no minimum
             message = f"round {seated_round.number}: table '{table.id}' seats {len(seated)}, minimum {table.min}"
             yield Violation(Rule.MINIMUM, message, seated_round.number, table.id, tuple(seated))
 
@@ -315,6 +316,57 @@ def _repeat(view: _Schedule) -> Iterator[Violation]:
         first_round.setdefault(pair, meeting.round)
 
 
+@_checks(Rule.TABLE_CLOSED)
+def _table_closed(view: _Schedule) -> Iterator[Violation]:
+    for seated_round, table, seated in _tables(view):
+        if seated and not view.instance.is_open(table, seated_round.number):
+            number = seated_round.number
+            message = f"round {number}: table '{table.id}' is closed but seats {', '.join(seated)}"
+            yield Violation(Rule.TABLE_CLOSED, message, number, table.id, tuple(seated))
+
+
+@_checks(Rule.TOGETHER)
+def _together(view: _Schedule) -> Iterator[Violation]:
+    for group in view.instance.rules.together:
+        for seated_round in view.given_rounds():
+            number = seated_round.number
+            for a, b in combinations(group, 2):
+                ta, tb = seated_round.table_of.get(a), seated_round.table_of.get(b)
+                if ta is not None and tb is not None and ta != tb:
+                    message = f"round {number}: {a} and {b} sit together, but at '{ta}' and '{tb}'"
+                    yield Violation(Rule.TOGETHER, message, number, tb, (a, b))
+
+
+@_checks(Rule.REVISIT)
+def _revisit(view: _Schedule) -> Iterator[Violation]:
+    instance = view.instance
+    if instance.rules.revisit_tables != "forbid":
+        return
+    earlier = {(pid, table) for pid, table in instance.rules.seated_before}
+    first: dict[tuple[str, str], int] = {}
+    for seated_round in view.given_rounds():
+        number = seated_round.number
+        for pid, table_id in seated_round.table_of.items():
+            if not instance.revisit_forbidden(view.people[pid]) or table_id not in view.tables:
+                continue
+            if (pid, table_id) in first or (pid, table_id) in earlier:
+                when = f"round {first[pid, table_id]}" if (pid, table_id) in first else "an earlier round"
+                message = f"round {number}: {pid} sits at '{table_id}' again (also in {when})"
+                yield Violation(Rule.REVISIT, message, number, table_id, (pid,))
+            first.setdefault((pid, table_id), number)
+
+
+@_checks(Rule.PIN)
+def _pin(view: _Schedule) -> Iterator[Violation]:
+    for seated_round in view.given_rounds():
+        number = seated_round.number
+        for pid, table_id in seated_round.table_of.items():
+            pinned = view.instance.pinned.get((pid, number))
+            if pinned is not None and pinned[0] != table_id:
+                message = f"round {number}: {pid} is pinned to '{pinned[0]}' but sits at '{table_id}'"
+                yield Violation(Rule.PIN, message, number, table_id, (pid,))
+
+
 def _tables(view: _Schedule) -> Iterator[tuple[_Round, Table, list[str]]]:
     for seated_round in view.given_rounds():
         for table in view.instance.table_list:
@@ -324,6 +376,8 @@ def _tables(view: _Schedule) -> Iterator[tuple[_Round, Table, list[str]]]:
 def _meetings(view: _Schedule) -> Iterator[Meeting]:
     """Every meeting of known participants, round by round, table by table, in seating order."""
     met = {(a, b) if a < b else (b, a) for a, b in map(tuple, view.instance.met_before_pairs)}
+    # A together pair's meetings are neither repeats nor new encounters: the rule makes them, so they count nothing.
+    together = {(a, b) if a < b else (b, a) for a, b in map(tuple, view.instance.together_pairs)}
     people = view.people
     for seated_round in view.rounds:
         number = seated_round.number
@@ -331,7 +385,8 @@ def _meetings(view: _Schedule) -> Iterator[Meeting]:
             known = [pid for pid in dict.fromkeys(seated) if pid in people]
             for a, b in combinations(known, 2):
                 pair = (a, b) if a < b else (b, a)
-                yield Meeting(number, table_id, a, b, pair in met)
+                kept = pair in together
+                yield Meeting(number, table_id, a, b, pair in met and not kept, kept)
                 met.add(pair)
 
 
@@ -340,7 +395,7 @@ def _statistics(view: _Schedule) -> tuple[Stats, dict[str, int], list[Meeting]]:
     instance = view.instance
     people = view.people
     record = list(_meetings(view))
-    new_pairs = [(m.a, m.b) for m in record if not m.repeat]
+    new_pairs = [(m.a, m.b) for m in record if not m.repeat and not m.together]
     new_per = {p.id: 0 for p in instance.participants if len(p.absent) < instance.rounds}
     complementary = cross = 0
     for a, b in new_pairs:

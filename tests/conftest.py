@@ -46,6 +46,8 @@ def recount(instance: Instance, schedule: Schedule) -> dict[str, float]:
     as a person would with a list of who sat where."""
     people = {p.id: p for p in instance.participants}
     met = {tuple(sorted(pair)) for pair in instance.rules.met_before}
+    # Pairs of one together group: their meetings are neither new nor repeats.
+    together = {(a, b) for group in instance.rules.together for a in group for b in group if a < b}
     first: list[tuple[str, str]] = []
     repeats = meetings = 0
     for seated_round in schedule.rounds:
@@ -54,6 +56,8 @@ def recount(instance: Instance, schedule: Schedule) -> dict[str, float]:
                 for b in table.participants[k + 1 :]:
                     pair = (min(a, b), max(a, b))
                     meetings += 1
+                    if pair in together:
+                        continue
                     if pair in met:
                         repeats += 1
                     else:

@@ -26,18 +26,20 @@ def counting_bounds(instance: Instance) -> Bounds:
     people = len(instance.participants)
     largest = max(t.capacity for t in instance.table_list)
     max_rounds = (people - 1) // (largest - 1) if largest > 1 else 0
-    limits = [(t.min, t.capacity) for t in instance.table_list]
-    attendance = [len(instance.attendees(r)) for r in range(1, instance.rounds + 1)]
-    seats_pairs = sum(most_pairs(attending, limits) for attending in attendance)
-    fewest = [fewest_pairs(attending, limits) for attending in attendance]
+    rounds = range(1, instance.rounds + 1)
+    attendance = [(len(instance.attendees(r)), instance.limits(r)) for r in rounds]  # closed tables: (0, 0)
+    seats_pairs = sum(most_pairs(attending, limits) for attending, limits in attendance)
+    fewest = [fewest_pairs(attending, limits) for attending, limits in attendance]
     min_meetings = sum(pairs for pairs in fewest if pairs is not None)  # a round that fits nowhere: prechecks say so
-    first_possible = people * (people - 1) // 2 - len(instance.met_before_pairs | instance.apart_pairs)
+    together = instance.together_pairs  # their meetings are neither first meetings nor repeats
+    first_possible = people * (people - 1) // 2 - len(instance.met_before_pairs | instance.apart_pairs | together)
+    kept_together = sum(len(instance.together_rounds(*pair)) for pair in together - instance.apart_pairs)
     return Bounds(
         max_rounds_without_repeats=max_rounds,
         max_new_encounters=min(seats_pairs, first_possible),
         min_meetings=min_meetings,
         first_meetings_possible=first_possible,
-        min_repeat_meetings=max(0, min_meetings - first_possible),
+        min_repeat_meetings=max(0, min_meetings - first_possible - kept_together),
     )
 
 

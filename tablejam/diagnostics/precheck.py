@@ -41,10 +41,10 @@ def _rounds(instance: Instance) -> range:
 
 @_counts(Rule.CAPACITY)
 def _seats_and_hosts(instance: Instance) -> Iterator[Reason]:
-    """A round's attendees fit at the tables; a table's hosts fit at it."""
-    seats = sum(t.capacity for t in instance.table_list)
-    tables = len(instance.table_list)
+    """A round's attendees fit at the open tables; a table's hosts fit at it."""
     for number in _rounds(instance):
+        limits = [cap for _, cap in instance.limits(number) if cap]
+        seats, tables = sum(limits), len(limits)
         attendees = instance.attendees(number)
         if len(attendees) > seats:
             counts = {"attendees": len(attendees), "seats": seats, "tables": tables}
@@ -61,9 +61,9 @@ def _seats_and_hosts(instance: Instance) -> Iterator[Reason]:
 
 @_counts(Rule.MINIMUM)
 def _minimums(instance: Instance) -> Iterator[Reason]:
-    """A round's attendees fill every table to its minimum."""
-    minimums = sum(t.min for t in instance.table_list)
+    """A round's attendees fill every open table to its minimum."""
     for number in _rounds(instance):
+        minimums = sum(low for low, _ in instance.limits(number))
         attendees = len(instance.attendees(number))
         if attendees < minimums:
             yield _impossible(
@@ -175,6 +175,8 @@ def _repeats(instance: Instance) -> Iterator[Reason]:
     if instance.rules.repeats != "forbid":
         return
     for a, b, table_id, shared in _co_hosts(instance):
+        if frozenset((a.id, b.id)) in instance.together_pairs:
+            continue  # their meetings are never repeats
         if frozenset((a.id, b.id)) in instance.met_before_pairs:
             yield _impossible(Rule.REPEAT, "hosts-met-before", **_where(a, b, table_id, shared[:1]))
         elif len(shared) > 1:
@@ -182,7 +184,9 @@ def _repeats(instance: Instance) -> Iterator[Reason]:
     # Every meeting beyond the pairs that have not met before repeats one (pairs kept apart are left to their
     # own rules here, so that this reason blames repeats alone).
     people = len(instance.participants)
-    unmet = people * (people - 1) // 2 - len(instance.met_before_pairs)
+    unmet = people * (people - 1) // 2 - len(instance.met_before_pairs - instance.together_pairs)
+    # A together pair meets in every round both attend without repeating: those meetings are allowed on top.
+    unmet += sum(max(len(instance.together_rounds(*pair)) - 1, 0) for pair in instance.together_pairs)
     meetings = counting_bounds(instance).min_meetings
     if meetings > unmet:
         counts = {"meetings": meetings, "pairs": unmet, "repeats": meetings - unmet}
@@ -193,16 +197,147 @@ def _repeats(instance: Instance) -> Iterator[Reason]:
 
 def _second_round_spread(instance: Instance) -> Iterator[Reason]:
     """If c people attend rounds a and b, some table of round b seats at least ceil(c / tables) of them;
-    they must have sat at that many different tables in round a, so ceil(c / tables) <= tables."""
+    they must have sat at that many different tables in round a, so ceil(c / tables) <= tables. A together
+    group counts as one (its members sit at one table in both rounds)."""
     tables = len(instance.table_list)
     for a in _rounds(instance):
         for b in range(a + 1, instance.rounds + 1):
             both = sum(1 for p in instance.participants if a not in p.absent and b not in p.absent)
+            for group in instance.rules.together:
+                attending = [pid for pid in group if {a, b}.isdisjoint(_person(instance, pid).absent)]
+                both -= max(len(attending) - 1, 0)
             crowd = -(-both // tables)
             if crowd > tables:
                 counts = {"attendees": both, "crowd": crowd, "tables": tables}
                 yield _impossible(Rule.REPEAT, "spread", rounds=[a, b], counts=counts)
                 return  # one such pair of rounds says it; the others would repeat it
+
+
+@_counts(Rule.TABLE_CLOSED)
+def _closed_tables(instance: Instance) -> Iterator[Reason]:
+    """Nobody is pinned to, or hosts, a table in a round it is closed."""
+    tables = {t.id: t for t in instance.table_list}
+    for (pid, number), (table_id, _) in sorted(instance.pinned.items()):
+        if not instance.is_open(tables[table_id], number):
+            yield _impossible(Rule.TABLE_CLOSED, "pin", rounds=[number], tables=[table_id], participants=[pid])
+    for person in instance.participants:
+        for number in _rounds(instance):
+            if person.host and number not in person.absent and not instance.is_open(tables[person.host], number):
+                yield _impossible(
+                    Rule.TABLE_CLOSED, "host", rounds=[number], tables=[person.host], participants=[person.id]
+                )
+
+
+@_counts(Rule.PIN)
+def _pinned_seats(instance: Instance) -> Iterator[Reason]:
+    """A host is pinned to their own table only; a table's pinned participants and hosts fit at it."""
+    for (pid, number), (table_id, _) in sorted(instance.pinned.items()):
+        host = _person(instance, pid).host
+        if host and host != table_id:
+            yield _impossible(Rule.PIN, "host", rounds=[number], tables=[table_id], participants=[pid])
+    for number in _rounds(instance):
+        fixed: dict[str, list[str]] = defaultdict(list)
+        for person in instance.attendees(number):
+            pin = instance.pinned.get((person.id, number))
+            if pin is not None or person.host:
+                fixed[pin[0] if pin is not None else person.host].append(person.id)  # type: ignore[index]
+        for table in instance.table_list:
+            seated = fixed.get(table.id, [])
+            pinned = any((pid, number) in instance.pinned for pid in seated)
+            if pinned and instance.is_open(table, number) and len(seated) > table.capacity:
+                yield _impossible(
+                    Rule.PIN, "full", rounds=[number], tables=[table.id], participants=seated,
+                    counts={"pinned": len(seated), "capacity": table.capacity},
+                )  # fmt: skip
+
+
+@_counts(Rule.TOGETHER)
+def _together(instance: Instance) -> Iterator[Reason]:
+    """Together pairs are not kept apart, fit at an open table, and are not fixed to two tables."""
+    for group in instance.rules.together:
+        for a, b in combinations(group, 2):
+            pair = frozenset((a, b))
+            if pair in instance.keep_apart_pairs:
+                yield _impossible(Rule.TOGETHER, "apart", participants=[a, b])
+            elif pair in instance.apart_pairs:
+                company = _person(instance, a).company
+                yield _impossible(Rule.TOGETHER, "colleagues", participants=[a, b], company=company)
+        for number in _rounds(instance):
+            members = [pid for pid in group if number not in _person(instance, pid).absent]
+            largest = max((cap for _, cap in instance.limits(number)), default=0)
+            if len(members) > largest:
+                counts = {"members": len(members), "largest": largest}
+                yield _impossible(Rule.TOGETHER, "size", rounds=[number], participants=members, counts=counts)
+                break  # one round says it
+            fixed = {pid: instance.allowed_tables(_person(instance, pid), number) for pid in members}
+            single = [pid for pid in members if len(fixed[pid]) == 1]
+            parted = [pid for pid in single if fixed[pid] != fixed[single[0]]]
+            if parted:
+                yield _impossible(Rule.TOGETHER, "fixed", rounds=[number], participants=[single[0], parted[0]])
+
+
+@_counts(Rule.REVISIT)
+def _revisits(instance: Instance) -> Iterator[Reason]:
+    """Under revisit_tables = 'forbid', each participant finds a different table for every round they attend: a
+    matching of their rounds to the tables open to them (pins, earlier seats), as large as their rounds."""
+    if instance.rules.revisit_tables != "forbid":
+        return
+    before: dict[str, set[str]] = defaultdict(set)
+    for pid, table_id in instance.rules.seated_before:
+        before[pid].add(table_id)
+    for person in instance.participants:
+        if not instance.revisit_forbidden(person):
+            continue
+        options = {
+            number: [t for t in instance.allowed_tables(person, number) if t not in before[person.id]]
+            for number in _rounds(instance)
+            if number not in person.absent
+        }
+        matched = _matching(options)
+        if matched < len(options):
+            counts = {"attended": len(options), "tables": matched}
+            yield _impossible(Rule.REVISIT, "tables", participants=[person.id], counts=counts)
+    yield from _revisit_spread(instance)
+
+
+def _revisit_spread(instance: Instance) -> Iterator[Reason]:
+    """Without repeats nor revisits, the people at one table of round b sat at different tables of an earlier
+    round a, none of them at this one: a table seats at most the other tables open in round a. Hosts (who stay)
+    and together groups (who meet again) are beyond this count: it is left out where there are any."""
+    if instance.rules.repeats != "forbid" or instance.rules.together or any(p.host for p in instance.participants):
+        return
+    tables = instance.table_list
+    for a in _rounds(instance):
+        open_a = [instance.is_open(t, a) for t in tables]
+        for b in range(a + 1, instance.rounds + 1):
+            both = sum(1 for p in instance.participants if a not in p.absent and b not in p.absent)
+            places = sum(
+                min(t.capacity, sum(open_a) - open_a[k]) for k, t in enumerate(tables) if instance.is_open(t, b)
+            )
+            if both > places:
+                counts = {"attendees": both, "places": places}
+                yield _impossible(Rule.REVISIT, "spread", rounds=[a, b], counts=counts)
+                return  # one pair of rounds says it
+
+
+def _matching(options: dict[int, list[str]]) -> int:
+    """The most rounds that can each get a different table among their options (augmenting paths)."""
+    table_of: dict[str, int] = {}  # table -> the round it is matched to
+
+    def augment(number: int, seen: set[str]) -> bool:
+        for table in options[number]:
+            if table not in seen:
+                seen.add(table)
+                if table not in table_of or augment(table_of[table], seen):
+                    table_of[table] = number
+                    return True
+        return False
+
+    return sum(augment(number, set()) for number in options)
+
+
+def _person(instance: Instance, pid: str) -> Participant:
+    return instance.participants[instance.participant_index[pid]]
 
 
 def _hosts_at(people: list[Participant]) -> dict[str, list[str]]:

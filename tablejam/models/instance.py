@@ -49,7 +49,11 @@ class Table(_Strict):
         default=0,
         ge=0,
         le=MAX_SEATS,
-        description="Fewest participants seated at this table in every round (0: it may stay empty).",
+        description="Fewest participants seated at this table in every round it is open (0: it may stay empty).",
+    )
+    rounds: list[int] | None = Field(
+        default=None,
+        description="Open only in these rounds (1-based; default: every round). A closed table seats nobody.",
     )
 
     @model_validator(mode="after")
@@ -195,6 +199,16 @@ def attribute_of(person: Participant, attribute: str) -> str | None:
     return person.attribute(attribute)
 
 
+class Pin(_Strict):
+    """A participant fixed to a table in some rounds."""
+
+    participant: NonEmptyStr = Field(description="Participant id.")
+    table: NonEmptyStr = Field(description="Table id the participant sits at.")
+    rounds: list[int] | None = Field(
+        default=None, description="Rounds (1-based) of the pin (default: every round the participant attends)."
+    )
+
+
 class Rules(_Strict):
     """Hard rules and how repeats are treated."""
 
@@ -223,6 +237,22 @@ class Rules(_Strict):
         default_factory=list,
         description="Soft pair preferences: a positive weight is added once if the pair ever shares a table, "
         "a negative weight costs its size for every round the pair shares a table.",
+    )
+    # The vocabulary of issue 12: groups kept together, tables not revisited, pins.
+    together: list[Annotated[list[NonEmptyStr], Field(min_length=2)]] = Field(
+        default_factory=list,
+        description="Groups of participant ids (two or more) sharing a table in every round they attend together. "
+        "Their meetings are neither repeats nor new encounters: the rule makes them, so they count for nothing.",
+    )
+    revisit_tables: Literal["allow", "forbid"] = Field(
+        default="allow",
+        description="forbid: nobody sits at the same table twice (a host stays at their own table).",
+    )
+    pins: list[Pin] = Field(default_factory=list, description="Participants fixed to a table in some rounds.")
+    seated_before: list[tuple[NonEmptyStr, NonEmptyStr]] = Field(
+        default_factory=list,
+        description="(participant id, table id) seats of earlier rounds (written by re-planning): under "
+        "revisit_tables = 'forbid' that participant does not sit at that table again.",
     )
 
 
@@ -419,6 +449,52 @@ class Instance(_Strict):
     def met_before_pairs(self) -> frozenset[frozenset[str]]:
         return frozenset(frozenset(pair) for pair in self.rules.met_before)
 
+    def is_open(self, table: Table, round_number: int) -> bool:
+        return table.rounds is None or round_number in table.rounds
+
+    def limits(self, round_number: int) -> list[tuple[int, int]]:
+        """(min, capacity) of every table in a round: (0, 0) where it is closed."""
+        return [(t.min, t.capacity) if self.is_open(t, round_number) else (0, 0) for t in self.table_list]
+
+    @cached_property
+    def together_pairs(self) -> frozenset[frozenset[str]]:
+        """Every pair within a together group."""
+        return frozenset(frozenset((a, b)) for group in self.rules.together for a in group for b in group if a != b)
+
+    def together_rounds(self, a: str, b: str) -> list[int]:
+        """The rounds a together pair shares a table: those both attend."""
+        people = self.participants
+        absent = set(people[self.participant_index[a]].absent) | set(people[self.participant_index[b]].absent)
+        return [r for r in range(1, self.rounds + 1) if r not in absent]
+
+    @cached_property
+    def pinned(self) -> dict[tuple[str, int], tuple[str, int]]:
+        """(participant, round) -> (table, index of the pin) for every round a pin holds (rounds attended)."""
+        seats: dict[tuple[str, int], tuple[str, int]] = {}
+        for k, pin in enumerate(self.rules.pins):
+            person = self.participants[self.participant_index[pin.participant]]
+            for round_number in range(1, self.rounds + 1) if pin.rounds is None else pin.rounds:
+                if round_number not in person.absent:
+                    seats.setdefault((pin.participant, round_number), (pin.table, k))
+        return seats
+
+    def allowed_tables(self, person: Participant, round_number: int) -> list[str]:
+        """The tables `person` may sit at in a round: their pin's, else their host table, else the open ones; none
+        when absent. A pin or host table closed in that round, or a pin away from the host table, is kept here
+        and contradicts another rule: the prechecks say so."""
+        if round_number in person.absent:
+            return []
+        pin = self.pinned.get((person.id, round_number))
+        if pin is not None:
+            return [pin[0]]
+        if person.host:
+            return [person.host]
+        return [t.id for t in self.table_list if self.is_open(t, round_number)]
+
+    def revisit_forbidden(self, person: Participant) -> bool:
+        """Whether `person` may not sit at one table twice (hosts stay at their own table)."""
+        return self.rules.revisit_tables == "forbid" and not person.host
+
 
 def _term_ranges(instance: Instance) -> dict[str, int]:
     """How far each objective term can differ between two schedules, by simple counting."""
@@ -522,6 +598,7 @@ def reference_problems(instance: Instance) -> list[ReferenceProblem]:
                     ("quotas", k, "attribute"), f"no participant has the attribute '{quota.attribute}'", quota.attribute
                 )
             )
+    problems += _vocabulary_problems(instance, seen_tables, seen_people)
 
     sectors = {p.sector for p in instance.participants if p.sector}
     for sector in instance.sectors.limits:
@@ -529,4 +606,48 @@ def reference_problems(instance: Instance) -> list[ReferenceProblem]:
             problems.append(
                 ReferenceProblem(("sectors", "limits"), f"sector '{sector}' has no participants (a typo?)", sector)
             )
+    return problems
+
+
+def _vocabulary_problems(instance: Instance, tables: set[str], people: set[str]) -> list[ReferenceProblem]:
+    """Table rounds, together groups, pins and earlier seats that do not resolve, or say a thing twice."""
+    problems: list[ReferenceProblem] = []
+
+    def rounds_known(loc: tuple[str | int, ...], rounds: list[int]) -> None:
+        for round_number in rounds:
+            if not 1 <= round_number <= instance.rounds:
+                problems.append(ReferenceProblem(loc, f"round {round_number} is outside 1..{instance.rounds}",
+                                                 round_number))  # fmt: skip
+        for round_number in sorted({r for r in rounds if rounds.count(r) > 1}):
+            problems.append(ReferenceProblem(loc, f"round {round_number} is listed twice", round_number))
+
+    def known(loc: tuple[str | int, ...], pid: str | None = None, table: str | None = None) -> None:
+        if pid is not None and pid not in people:
+            problems.append(ReferenceProblem(loc, f"participant '{pid}' does not exist", pid))
+        if table is not None and table not in tables:
+            problems.append(ReferenceProblem(loc, f"table '{table}' does not exist", table))
+
+    if not isinstance(instance.tables, TableGrid):
+        for k, table in enumerate(instance.tables):
+            rounds_known(("tables", k, "rounds"), table.rounds or [])
+    grouped: dict[str, int] = {}
+    for k, group in enumerate(instance.rules.together):
+        for pid in group:
+            known(("rules", "together", k), pid)
+            if pid in grouped:
+                where = "twice in this group" if grouped[pid] == k else f"also in group {grouped[pid] + 1}"
+                problems.append(ReferenceProblem(("rules", "together", k), f"participant '{pid}' is {where}", pid))
+            grouped[pid] = k
+    covered: dict[str, set[int]] = {}  # rounds each participant is already pinned in
+    for k, pin in enumerate(instance.rules.pins):
+        known(("rules", "pins", k), pin.participant, pin.table)
+        rounds_known(("rules", "pins", k, "rounds"), pin.rounds or [])
+        rounds = set(range(1, instance.rounds + 1) if pin.rounds is None else pin.rounds)
+        twice = sorted(rounds & covered.get(pin.participant, set()))
+        if twice:
+            message = f"participant '{pin.participant}' is pinned twice in round {twice[0]}"
+            problems.append(ReferenceProblem(("rules", "pins", k), message, pin.participant))
+        covered.setdefault(pin.participant, set()).update(rounds)
+    for k, (pid, table) in enumerate(instance.rules.seated_before):
+        known(("rules", "seated_before", k), pid, table)
     return problems

@@ -56,6 +56,26 @@ WORDS: dict[tuple[str, str], str] = {
     "meet twice but repeats are forbidden",
     (Rule.REPEAT, "conflict"): "no pair meets twice (rules.repeats = 'forbid')",
     (Rule.REPEAT, "met-before"): "{a} and {b} never share a table (they met before and repeats are forbidden)",
+    # The vocabulary of issue 12.
+    (Rule.TABLE_CLOSED, "pin"): "{a} is pinned to table '{table}' in round {round}, when it is closed",
+    (Rule.TABLE_CLOSED, "host"): "{a} hosts table '{table}', which is closed in round {round}",
+    (Rule.TABLE_CLOSED, "conflict"): "table '{table}' seats nobody outside rounds {round_list} (tables.rounds)",
+    (Rule.TOGETHER, "apart"): "{a} and {b} must sit together but are kept apart (rules.keep_apart)",
+    (Rule.TOGETHER, "colleagues"): "{a} and {b} must sit together but are colleagues at '{company}', kept apart",
+    (Rule.TOGETHER, "size"): "round {round}: the together group {who} has {members} members attending but the "
+    "largest open table seats {largest}",
+    (Rule.TOGETHER, "fixed"): "{a} and {b} must sit together but their pins or host tables part them in round {round}",
+    (Rule.TOGETHER, "conflict"): "{a} and {b} share a table in every round both attend (rules.together)",
+    (Rule.REVISIT, "tables"): "{a} attends {attended} round{attended_s} but can sit at a different table in at "
+    "most {tables} of them (open tables, pins and earlier seats), and rules.revisit_tables = 'forbid'",
+    (Rule.REVISIT, "spread"): "{attendees} people attend rounds {round} and {round2}, but with no repeats and no "
+    "table twice a table of round {round2} seats at most one person from each other table of round {round}: "
+    "{places} place{places_s} in all",
+    (Rule.REVISIT, "conflict"): "{a} never sits at one table twice (rules.revisit_tables = 'forbid')",
+    (Rule.PIN, "full"): "round {round}: {pinned} participant{pinned_s} ({who}) must sit at table '{table}' "
+    "(pins and hosts) but its capacity is {capacity}",
+    (Rule.PIN, "host"): "{a} hosts a table but is pinned to table '{table}' in round {round}",
+    (Rule.PIN, "conflict"): "{a} sits at table '{table}' in round{round_list_s} {round_list} (rules.pins)",
     (Ending.UNEXPLAINED, "cp-sat"): "CP-SAT proved that no schedule satisfies every rule together; no single "
     "counting argument shows which rules conflict",
     (Ending.TIME_LIMIT, "search"): "no schedule found within the time limit of {time_limit_s} s",
@@ -93,6 +113,8 @@ def _words(fields: dict[str, Any]) -> str:
         "company": fields.get("company"),
         "attribute": fields.get("attribute"),
         "value": fields.get("value"),
+        "round_list": ", ".join(map(str, rounds)),
+        "round_list_s": "" if len(rounds) == 1 else "s",
     }
     for name, value in (fields.get("counts") or {}).items():
         values[name] = _number(value)

@@ -36,6 +36,11 @@ class Rule(StrEnum):
     # Issue 12: attribute quotas (hard) and pair wishes (soft: objective only, the checker scores them).
     QUOTA = "quota"
     WISH = "wish"
+    # The vocabulary organisers ask for (issue 12).
+    TABLE_CLOSED = "table-closed"
+    TOGETHER = "together"
+    REVISIT = "revisit"
+    PIN = "pin"
     # What a schedule says about itself.
     STATS_MISMATCH = "stats-mismatch"
 
@@ -103,6 +108,25 @@ RULES: dict[Rule, RuleInfo] = {
         "so never a violation (the checker scores it in the statistics)",
         frozenset({"cp-sat", "local-search"}),
         "rules.wishes",
+    ),
+    # The vocabulary organisers ask for (issue 12): every part knows each.
+    Rule.TABLE_CLOSED: RuleInfo(
+        "a table seats nobody in a round outside its `rounds`", ENGINE | {"precheck", "explanation"}, "tables.rounds"
+    ),
+    Rule.TOGETHER: RuleInfo(
+        "a together group shares a table in every round its members attend together",
+        ENGINE | {"precheck", "explanation"},
+        "rules.together",
+    ),
+    Rule.REVISIT: RuleInfo(
+        "nobody but a host sits at one table twice when rules.revisit_tables = 'forbid'",
+        ENGINE | {"precheck", "explanation"},
+        "rules.revisit_tables",
+    ),
+    Rule.PIN: RuleInfo(
+        "a pinned participant sits at the pin's table in the pin's rounds they attend",
+        ENGINE | {"precheck", "explanation"},
+        "rules.pins",
     ),
     Rule.STATS_MISMATCH: RuleInfo(
         "the statistics and objective stated in the schedule are the recomputed ones", CHECKER

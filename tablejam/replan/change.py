@@ -95,7 +95,32 @@ def remaining_event(event: Instance, printed: Schedule, after_round: int) -> Ins
     for person in data["participants"]:
         person["absent"] = [r - after_round for r in person["absent"] if r > after_round]
     data["rules"]["met_before"] = sorted(tuple(sorted(pair)) for pair in met)
+    _later_rounds(data, event, printed, after_round)
     return Instance.model_validate(data)
+
+
+def _later_rounds(data: dict[str, Any], event: Instance, printed: Schedule, after_round: int) -> None:
+    """Table rounds and pins in the remaining event's numbers (a pin of printed rounds only is dropped), and, where
+    nobody sits at one table twice, the printed seats as earlier seats. A together pair or pin of an absentee
+    lapses by itself: both hold only in rounds attended."""
+
+    def later(rounds: list[int]) -> list[int]:
+        return [r - after_round for r in rounds if r > after_round]
+
+    if isinstance(data["tables"], list):
+        for table in data["tables"]:
+            if table["rounds"] is not None:
+                table["rounds"] = later(table["rounds"])
+    pins = []
+    for pin in data["rules"]["pins"]:
+        if pin["rounds"] is None or later(pin["rounds"]):
+            pins.append({**pin, "rounds": None if pin["rounds"] is None else later(pin["rounds"])})
+    data["rules"]["pins"] = pins
+    if event.rules.revisit_tables == "forbid":
+        seats = {tuple(seat) for seat in event.rules.seated_before}
+        for seated_round in printed.rounds[:after_round]:
+            seats.update((pid, table.table) for table in seated_round.tables for pid in table.participants)
+        data["rules"]["seated_before"] = sorted(seats)
 
 
 def stitched(printed: Schedule, after_round: int, remaining: Schedule) -> list[RoundSeating]:

@@ -211,7 +211,8 @@ def build_view(instance: Instance, schedule: Schedule, report: CheckReport) -> E
         for table in instance.table_list:
             seated = tuple(people[pid] for pid in seating.get((number, table.id), ()))
             meetings = at_table.get((number, table.id), [])
-            new = [m for m in meetings if not m.repeat]
+            # A together pair's meetings are made by the rule: neither new nor repeats (as in the statistics).
+            new = [m for m in meetings if not m.repeat and not m.together]
             tables.append(
                 TableRound(
                     round=number,
@@ -219,7 +220,7 @@ def build_view(instance: Instance, schedule: Schedule, report: CheckReport) -> E
                     seated=seated,
                     hosts=tuple(person for person in seated if person.host == table.id),
                     new_pairs=len(new),
-                    repeat_pairs=len(meetings) - len(new),
+                    repeat_pairs=sum(m.repeat for m in meetings),
                     complementary=sum(complementarity(people[m.a], people[m.b]) for m in new),
                 )
             )

@@ -35,22 +35,27 @@ def table_sizes(problem: Problem, r: int) -> list[int]:
     for p in attendees:
         if len(problem.allowed[p][r]) == 1:
             hosts[problem.allowed[p][r][0]] += 1
-    limits = [(max(low, host), cap) for low, host, cap in zip(problem.minimum, hosts, problem.capacity, strict=True)]
+    open_limits = [problem.limits(r, t) for t in range(problem.tables)]  # closed tables: (0, 0)
+    limits = [(max(low, host), cap) for (low, cap), host in zip(open_limits, hosts, strict=True)]
     # Without a seating that keeps the minimums (CP-SAT will prove none exists), keep the hosts at least.
     sizes = balanced_sizes(len(attendees), limits) or balanced_sizes(
-        len(attendees), [(host, cap) for host, cap in zip(hosts, problem.capacity, strict=True)]
+        len(attendees), [(host, cap) for (_, cap), host in zip(open_limits, hosts, strict=True)]
     )
-    return sizes or list(problem.capacity)
+    return sizes or [cap for _, cap in open_limits]
 
 
 class _Round:
     """The tables of one round while they fill up and are repaired."""
 
-    def __init__(self, problem: Problem, r: int, value: _Values, met: set[tuple[int, int]]):
+    def __init__(
+        self, problem: Problem, r: int, value: _Values, met: set[tuple[int, int]], visited: list[set[int]]
+    ) -> None:
         self.problem = problem
         self.r = r
         self.value = value
         self.met = met  # pairs that met before this round (earlier rounds, and met_before)
+        self.visited = visited  # [p]: tables p may not sit at again (revisit_tables = 'forbid')
+        self.mates = _mates(problem)
         self.sizes = table_sizes(problem, r)
         self.tables: list[list[int]] = [[] for _ in range(problem.tables)]
         self.table_of: dict[int, int] = {}
@@ -94,7 +99,10 @@ class _Round:
         for q in self.tables[t]:
             if q != p and q != skip:
                 key = (min(p, q), max(p, q))
-                count += key in problem.apart or key in self.met
+                count += key in problem.apart or (key in self.met and key not in problem.together)
+        count += t in self.visited[p]
+        # A together mate seated elsewhere (the swap partner `skip` takes p's table, so counts as elsewhere).
+        count += sum(q in self.table_of and (self.table_of[q] != t or q == skip) for q in self.mates.get(p, ()))
         return count
 
     def gain(self, p: int, t: int, skip: int = -1) -> float:
@@ -103,6 +111,8 @@ class _Round:
         for q in self.tables[t]:
             if q != p and q != skip:
                 key = (min(p, q), max(p, q))
+                if key in self.problem.together:
+                    continue  # their meetings count nothing
                 if key in self.met:
                     score -= REPEAT_PENALTY
                 elif key not in self.problem.apart:
@@ -112,7 +122,7 @@ class _Round:
     def options(self, p: int) -> list[int]:
         allowed = self.problem.allowed[p][self.r]
         within_target = [t for t in allowed if len(self.tables[t]) < self.sizes[t]]
-        with_room = [t for t in allowed if len(self.tables[t]) < self.problem.capacity[t]]
+        with_room = [t for t in allowed if len(self.tables[t]) < self.problem.limits(self.r, t)[1]]
         return within_target or with_room or list(allowed)
 
     def total_broken(self) -> int:
@@ -144,7 +154,10 @@ class _Round:
                 for b in problem.allowed[p][self.r]:
                     if b == a:
                         continue
-                    if len(self.tables[a]) > problem.minimum[a] and len(self.tables[b]) < problem.capacity[b]:
+                    if (
+                        len(self.tables[a]) > problem.limits(self.r, a)[0]
+                        and len(self.tables[b]) < problem.limits(self.r, b)[1]
+                    ):
                         key = self._change([(p, here, self.broken(p, b), self.gain(p, b))])
                         if key < best_key:
                             best, best_key = (p, -1, b), key
@@ -183,10 +196,12 @@ def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = Non
     rng = random.Random(seed)
     value = _Values(problem)
     met = set(problem.met_before)
+    visited = _visited_before(problem)
     kept = [r for r in range(problem.rounds) if given is not None and (given.table_of[r] >= 0).any()]
     for r in kept:
-        for seated in given.groups(r):  # type: ignore[union-attr]
+        for t, seated in enumerate(given.groups(r)):  # type: ignore[union-attr]
             met.update((a, b) for a in seated for b in seated if a < b)
+            _visit(problem, visited, seated, t)
     seating: list[list[list[int]]] = []
     dealt = problem.people * problem.tables > GREEDY_MOST_WORK
     for r in range(problem.rounds):
@@ -198,7 +213,7 @@ def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = Non
             continue
         best: _Round | None = None
         for _ in range(ATTEMPTS_PER_ROUND if repair else 1):
-            seats = _placed_round(problem, r, value, met, rng)
+            seats = _placed_round(problem, r, value, met, visited, rng)
             if not repair:
                 best = seats
                 break
@@ -209,8 +224,9 @@ def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = Non
                 break
         assert best is not None
         seats = best
-        for seated in seats.tables:
+        for t, seated in enumerate(seats.tables):
             met.update((a, b) for a in seated for b in seated if a < b)
+            _visit(problem, visited, seated, t)
         seating.append(seats.tables)
     return Seating.from_groups(seating, problem.people)
 
@@ -228,10 +244,36 @@ class _Values(dict[tuple[int, int], int]):
         return value
 
 
-def _placed_round(problem: Problem, r: int, value: _Values, met: set[tuple[int, int]], rng: random.Random) -> _Round:
-    """Round r with hosts at their tables and everyone else, in a random order (capped sectors first), at the
-    table where they gain most."""
-    seats = _Round(problem, r, value, met)
+def _mates(problem: Problem) -> dict[int, tuple[int, ...]]:
+    """Each together-group member's mates."""
+    mates: dict[int, set[int]] = {}
+    for i, j in problem.together:
+        mates.setdefault(i, set()).add(j)
+        mates.setdefault(j, set()).add(i)
+    return {p: tuple(sorted(others)) for p, others in mates.items()}
+
+
+def _visited_before(problem: Problem) -> list[set[int]]:
+    """[p]: the tables p may not sit at again, from earlier seats (only for those bound by revisit_tables)."""
+    visited: list[set[int]] = [set() for _ in range(problem.people)]
+    for p, t in problem.seated_before:
+        visited[p].add(t)
+    return visited
+
+
+def _visit(problem: Problem, visited: list[set[int]], seated: list[int], t: int) -> None:
+    for p in seated:
+        if problem.no_revisit and problem.no_revisit[p]:
+            visited[p].add(t)
+
+
+def _placed_round(
+    problem: Problem, r: int, value: _Values, met: set[tuple[int, int]], visited: list[set[int]], rng: random.Random
+) -> _Round:
+    """Round r with hosts and pinned participants at their tables and everyone else, in a random order (together
+    groups and capped sectors first), at the table where they gain most; a together group's later members
+    join the first one's table where it has room."""
+    seats = _Round(problem, r, value, met, visited)
     movable = []
     for p in problem.attendees(r):
         if len(problem.allowed[p][r]) == 1:
@@ -239,9 +281,14 @@ def _placed_round(problem: Problem, r: int, value: _Values, met: set[tuple[int, 
         else:
             movable.append(p)
     rng.shuffle(movable)
-    # Capped classes first (tightest cap first): they have the fewest good tables.
-    movable.sort(key=lambda p: _cap_of(problem, p))
+    # Together groups first, then capped classes (tightest cap first): they have the fewest good tables.
+    movable.sort(key=lambda p: (p not in seats.mates, _cap_of(problem, p)))
     for p in movable:
+        placed = [seats.table_of[q] for q in seats.mates.get(p, ()) if q in seats.table_of]
+        joined = [t for t in placed if t in problem.allowed[p][r] and len(seats.tables[t]) < problem.limits(r, t)[1]]
+        if joined:
+            seats.place(p, joined[0])
+            continue
         seats.place(p, max(seats.options(p), key=lambda t: seats.gain(p, t) + rng.random()))
     return seats
 
@@ -268,7 +315,7 @@ def _dealt_round(problem: Problem, r: int, rng: random.Random) -> list[list[int]
         ):
             open_tables.pop(turn % len(open_tables))
         if not open_tables:  # sizes give no room (the limits cannot seat the round): anywhere allowed with room
-            room = [t for t in problem.allowed[p][r] if len(tables[t]) < problem.capacity[t]] or list(
+            room = [t for t in problem.allowed[p][r] if len(tables[t]) < problem.limits(r, t)[1]] or list(
                 problem.allowed[p][r]
             )
             tables[room[0]].append(p)

@@ -82,6 +82,10 @@ class SeatingModel:
         # With switches, each rule is enforced (per table, sector or pair) only if its own literal is true,
         # so that CP-SAT can name the rules behind an infeasibility (see explain.py). Keys: (rule, subject...).
         self.switches: dict[tuple[object, ...], cp_model.IntVar] | None = {} if switches else None
+        # The tables each participant may take in each round: pins, closed tables and earlier seats are
+        # constraints of their own here (see pins, closed_tables, no_revisits), so that a conflict can name them.
+        # A neighbourhood's participants keep the tables its problem allows (pins included).
+        self.allowed = problem.reach if problem.explicit_pairs is None and problem.reach else problem.allowed
         self._add_variables()
         self.add_constraints()
         self._objective = self._add_objective()
@@ -93,7 +97,7 @@ class SeatingModel:
         problem, model = self.problem, self.model
         for p in range(problem.people):
             for r in range(problem.rounds):
-                for t in problem.allowed[p][r]:
+                for t in self.allowed[p][r]:
                     self.vars.seat[p, r, t] = model.new_bool_var(f"x[p{p},r{r},t{t}]")
         for k, pair in enumerate(problem.pairs):
             if k % 4096 == 0:
@@ -105,10 +109,10 @@ class SeatingModel:
                 self.vars.first[k] = model.new_bool_var(f"first[{pair.i},{pair.j}]")
 
     def _common_tables(self, pair: Pair, r: int) -> set[int]:
-        return set(self.problem.allowed[pair.i][r]) & set(self.problem.allowed[pair.j][r])
+        return set(self.allowed[pair.i][r]) & set(self.allowed[pair.j][r])
 
     def _seats_of(self, p: int, r: int) -> list[cp_model.IntVar]:
-        return [self.vars.seat[p, r, t] for t in self.problem.allowed[p][r]]
+        return [self.vars.seat[p, r, t] for t in self.allowed[p][r]]
 
     def _seats_at(self, r: int, t: int, people: Sequence[int] | None = None) -> list[cp_model.IntVar]:
         everyone = range(self.problem.people) if people is None else people
@@ -131,15 +135,17 @@ class SeatingModel:
         """Each attending participant sits at exactly one table per round (hosts: their own)."""
         for p in range(self.problem.people):
             for r in range(self.problem.rounds):
-                if self.problem.allowed[p][r]:
+                if self.allowed[p][r]:
                     self.model.add_exactly_one(self._seats_of(p, r))
 
     @_enforces(Rule.CAPACITY, Rule.MINIMUM)
     def table_sizes(self) -> None:
-        """Each table seats between its minimum and its capacity in every round."""
+        """Each table seats between its minimum and its capacity in every round it is open."""
         problem = self.problem
         for r in range(problem.rounds):
             for t in range(problem.tables):
+                if (r, t) in problem.closed:
+                    continue  # see closed_tables
                 seated = sum(self._seats_at(r, t))
                 if self.switches is None:
                     self.model.add_linear_constraint(seated, problem.minimum[t], problem.capacity[t])
@@ -170,6 +176,8 @@ class SeatingModel:
             members = sorted(quota.members)
             for r in range(problem.rounds):
                 for t in range(problem.tables):
+                    if (r, t) in problem.closed:
+                        continue  # nobody sits there: no minimum, nothing to count
                     counted = self._seats_at(r, t, members)
                     if quota.max is not None and len(counted) > quota.max:
                         self.model.add(sum(counted) <= quota.max).only_enforce_if(self._switch(Rule.QUOTA, q, 1))
@@ -213,8 +221,59 @@ class SeatingModel:
         for (i, j), rule in self.problem.apart.items():
             off = [switch.Not() for switch in self._switch(rule, i, j)]
             for r in range(self.problem.rounds):
-                for t in set(self.problem.allowed[i][r]) & set(self.problem.allowed[j][r]):
+                for t in set(self.allowed[i][r]) & set(self.allowed[j][r]):
                     self.model.add_bool_or([self.vars.seat[i, r, t].Not(), self.vars.seat[j, r, t].Not(), *off])
+
+    @_enforces(Rule.TABLE_CLOSED)
+    def closed_tables(self) -> None:
+        """A table seats nobody in a round it is closed."""
+        for r, t in sorted(self.problem.closed):
+            seats = self._seats_at(r, t)
+            if seats:
+                self.model.add(sum(seats) == 0).only_enforce_if(self._switch(Rule.TABLE_CLOSED, t))
+
+    @_enforces(Rule.PIN)
+    def pins(self) -> None:
+        """A pinned participant sits at the pin's table (a host pinned away from their table cannot)."""
+        if self.allowed is self.problem.allowed:
+            return  # a neighbourhood: the pins are its participants' allowed tables
+        for (p, r), (t, k) in sorted(self.problem.pins.items()):
+            on = self._switch(Rule.PIN, k)
+            if (p, r, t) in self.vars.seat:
+                self.model.add(self.vars.seat[p, r, t] == 1).only_enforce_if(on)
+            else:
+                self.model.add_bool_or([]).only_enforce_if(on)
+
+    @_enforces(Rule.TOGETHER)
+    def together(self) -> None:
+        """A together pair sits at one table in every round both attend."""
+        seat = self.vars.seat
+        for i, j in sorted(self.problem.together):
+            on = self._switch(Rule.TOGETHER, i, j)
+            for r in range(self.problem.rounds):
+                if not (self.allowed[i][r] and self.allowed[j][r]):
+                    continue
+                for t in set(self.allowed[i][r]) | set(self.allowed[j][r]):
+                    if (i, r, t) in seat and (j, r, t) in seat:
+                        self.model.add(seat[i, r, t] == seat[j, r, t]).only_enforce_if(on)
+                    else:  # only one of them may sit there: neither does
+                        self.model.add(seat.get((i, r, t), seat.get((j, r, t))) == 0).only_enforce_if(on)
+
+    @_enforces(Rule.REVISIT)
+    def no_revisits(self) -> None:
+        """Under revisit_tables = 'forbid', nobody but a host sits at one table twice (or where they sat before)."""
+        problem = self.problem
+        # Earlier seats narrow `allowed`; where it is widened (to name them in a conflict) they are constraints here.
+        before = problem.seated_before if self.allowed is not problem.allowed else frozenset()
+        for p, bound in enumerate(problem.no_revisit):
+            if not bound:
+                continue
+            on = self._switch(Rule.REVISIT, p)
+            for t in range(problem.tables):
+                visits = [self.vars.seat[p, r, t] for r in range(problem.rounds) if (p, r, t) in self.vars.seat]
+                most = 0 if (p, t) in before else 1
+                if len(visits) > most:
+                    self.model.add(sum(visits) <= most).only_enforce_if(on)
 
     def meetings_follow_seats(self) -> None:
         """meet[i, j, r] is true exactly when i and j sit at the same table in round r."""
@@ -224,7 +283,7 @@ class SeatingModel:
             if count % 4096 == 0:
                 self._in_time()
             pair = self.problem.pairs[k]
-            for t in self.problem.allowed[pair.i][r]:
+            for t in self.allowed[pair.i][r]:
                 if (pair.j, r, t) in seat:
                     # both at t -> meet; meet and i at t -> j at t
                     self.model.add_bool_or([away[pair.i, r, t], away[pair.j, r, t], meet])
@@ -279,7 +338,7 @@ class SeatingModel:
             met_in.setdefault((pair.i, r), []).append(meet)
             met_in.setdefault((pair.j, r), []).append(meet)
         for (p, r), meets in met_in.items():
-            most = max(problem.capacity[t] for t in problem.allowed[p][r]) - 1
+            most = max(problem.limits(r, t)[1] for t in problem.allowed[p][r]) - 1
             if len(meets) > most:
                 self.model.add(sum(meets) <= most)
 
@@ -289,14 +348,17 @@ class SeatingModel:
     def table_symmetry(self) -> None:
         """Identical host-free tables are interchangeable within each round: order them by first occupant.
 
-        Valid because nothing links a table label across rounds except hosts and
-        the table's size limits: relabel the identical tables of one round so
+        Valid because nothing links a table label across rounds except hosts, pins, closed rounds and
+        the table's size limits (and revisits, when forbidden: then no tables are interchangeable), and
+        together pairs move with their table: relabel the identical tables of one round so
         that they appear in order of their lowest-numbered occupant, and the
         k-th participant (in index order) sits at one of the first k+1 of them.
         """
         problem = self.problem
         for tables in interchangeable_tables(problem):
             for r in range(problem.rounds):
+                if (r, tables[0]) in problem.closed:
+                    continue  # the group is closed in this round (all of it: closures are part of its class)
                 movable = [p for p in range(problem.people) if len(problem.allowed[p][r]) > 1]
                 for k, p in enumerate(movable[: len(tables) - 1]):
                     for t in tables[k + 1 :]:
@@ -446,17 +508,22 @@ class _OnSolution(cp_model.CpSolverSolutionCallback):
 
 
 def interchangeable_tables(problem: Problem) -> list[list[int]]:
-    """Groups (of two or more) of tables with equal size limits and no host: relabelling them changes nothing."""
+    """Groups (of two or more) of tables with equal size limits, open in the same rounds, and no host or pin:
+    relabelling them in one round changes nothing. None where nobody may sit at a table twice: that rule links
+    a table's label across rounds."""
+    if any(problem.no_revisit):
+        return []
     hosted = {
         problem.allowed[p][r][0]
         for p in range(problem.people)
         for r in range(problem.rounds)
         if len(problem.allowed[p][r]) == 1
     }
-    classes: dict[tuple[int, int], list[int]] = {}
+    classes: dict[tuple[int, int, tuple[int, ...]], list[int]] = {}
     for t in range(problem.tables):
         if t not in hosted:
-            classes.setdefault((problem.capacity[t], problem.minimum[t]), []).append(t)
+            closed = tuple(r for r in range(problem.rounds) if (r, t) in problem.closed)
+            classes.setdefault((problem.capacity[t], problem.minimum[t], closed), []).append(t)
     return [tables for tables in classes.values() if len(tables) > 1]
 
 

@@ -324,7 +324,9 @@ class _Run:
 
     def local_search_stop(self, seconds: float) -> Stop:
         if self.one_worker():
-            return self.clock() | self.target() | MaxEvaluations(int(seconds * self.params.evaluations_per_s))
+            # Iterations too: where nobody may move (everyone a host), iterations go on but evaluate nothing.
+            work = int(seconds * self.params.evaluations_per_s)
+            return self.clock() | self.target() | MaxEvaluations(work) | MaxIterations(work)
         return self.clock() | self.target() | Deadline(time.perf_counter() + seconds)
 
     def relabel_stop(self, seconds: float) -> Stop:

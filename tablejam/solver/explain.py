@@ -114,3 +114,28 @@ def _repeat(problem: Problem, subject: tuple[int, ...]) -> Reason:
         return _conflict(Rule.REPEAT)
     a, b = (problem.instance.participants[k] for k in subject)  # a pair that met before
     return _conflict(Rule.REPEAT, "met-before", participants=[a.id, b.id])
+
+
+@_describes(Rule.TABLE_CLOSED)
+def _table_closed(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    t = subject[0]
+    open_rounds = [r + 1 for r in range(problem.rounds) if (r, t) not in problem.closed]
+    return _conflict(Rule.TABLE_CLOSED, tables=[problem.instance.table_list[t].id], rounds=open_rounds)
+
+
+@_describes(Rule.TOGETHER)
+def _together(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    a, b = (problem.instance.participants[k] for k in subject)
+    return _conflict(Rule.TOGETHER, participants=[a.id, b.id])
+
+
+@_describes(Rule.REVISIT)
+def _revisit(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    return _conflict(Rule.REVISIT, participants=[problem.instance.participants[subject[0]].id])
+
+
+@_describes(Rule.PIN)
+def _pin(problem: Problem, subject: tuple[int, ...]) -> Reason:
+    pin = problem.instance.rules.pins[subject[0]]
+    rounds = sorted(r + 1 for (p, r), (_, k) in problem.pins.items() if k == subject[0])
+    return _conflict(Rule.PIN, participants=[pin.participant], tables=[pin.table], rounds=rounds)

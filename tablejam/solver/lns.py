@@ -67,10 +67,16 @@ def neighbourhood_problem(
 
     allowed = []
     for p in people:
+        # Under revisit_tables = 'forbid', the tables p sits at outside the neighbourhood are not for p inside it.
+        elsewhere = {
+            t for r, t in enumerate(seating.table_of[:, p].tolist())
+            if t >= 0 and not (r in freed_rounds and t in table_pos) and problem.no_revisit and problem.no_revisit[p]
+        }  # fmt: skip
         rows = []
         for r in hood.rounds:
             present = int(seating.table_of[r, p]) in table_pos
-            own = [table_pos[t] for t in problem.allowed[p][r] if t in table_pos]
+            inside = [t for t in problem.allowed[p][r] if t in table_pos]
+            own = [table_pos[t] for t in inside if t not in elsewhere] or [table_pos[t] for t in inside]
             rows.append(tuple(own) if present else ())
         allowed.append(rows)
 
@@ -80,7 +86,7 @@ def neighbourhood_problem(
         for j in range(i + 1, len(people)):
             b = people[j]
             meets = any(set(allowed[i][k]) & set(allowed[j][k]) for k in range(len(hood.rounds)))
-            if (a, b) in problem.apart or not meets:
+            if (a, b) in problem.apart or (a, b) in problem.together or not meets:
                 continue
             already = (a, b) in problem.met_before or met_elsewhere[a, b] > 0
             if already and problem.forbid_repeats and not repair:
@@ -109,7 +115,14 @@ def neighbourhood_problem(
             for (a, b), weight in problem.wishes.items()
             if a in local and b in local and (weight < 0 or not met_elsewhere[a, b])
         },
-    )
+        closed=frozenset((k, table_pos[t]) for k, r in enumerate(hood.rounds) for t in hood.tables
+                         if (r, t) in problem.closed),
+        together=frozenset((local[i], local[j]) for i, j in problem.together if i in local and j in local),
+        no_revisit=tuple(problem.no_revisit[p] for p in people) if problem.no_revisit else (),
+        pins={},  # pins and earlier seats narrow `allowed`, which the neighbourhood inherits
+        seated_before=frozenset(),
+        reach=[],
+    )  # fmt: skip
     if repair and problem.forbid_repeats:
         # Repeats become soft, each costing more than every pair value together: fewest repeats first.
         sub = replace(sub, forbid_repeats=False, repeat_cost=total_value + 1)

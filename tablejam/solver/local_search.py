@@ -1,9 +1,11 @@
 """Local search over seatings: conflict-directed tabu swaps, then objective hill-climbing.
 
 A schedule is scored lexicographically: first the number of rule violations
-(repeats when forbidden, apart pairs sharing a table, excess over sector caps and quotas), then
-the objective. Moves act within one round: swap two participants of different
-tables, or move one participant to a table with a free seat (within minimums).
+(repeats when forbidden, apart pairs sharing a table, excess over sector caps and quotas, rounds a
+together pair spends apart, tables sat at again when revisits are forbidden), then the objective. Moves
+act within one round: swap two participants of different tables, move one participant to a table with a
+free seat (within minimums), or move a together group whole. Hosts and pinned participants never move,
+and nobody moves to a closed table (its capacity is 0 in that round).
 Each move is evaluated incrementally from a pair meeting-count matrix, in
 O(table size), and the inner loop is compiled with numba (42-66x the same code
 run as plain Python; see the README's Performance section).
@@ -50,6 +52,7 @@ STATUS_SLOTS = 13
 # What STOP_WHEN_VALID holds: stop once the best seating is valid, or valid without any repeat.
 UNTIL_VALID, UNTIL_SETTLED = 1, 2
 CHUNK_ITERATIONS = 5000
+GROUP = -2  # a chosen move's partner: p's together group moves with p
 RELABEL_CHUNK = 2000  # trades between two looks at the stopping criteria (each trade touches every round)
 
 
@@ -62,16 +65,18 @@ ENCODINGS: dict[Rule, Encoding] = {}
 _encodes = registrar(ENCODINGS)
 
 
-@_encodes(Rule.CAPACITY, Rule.MINIMUM)
+@_encodes(Rule.CAPACITY, Rule.MINIMUM, Rule.TABLE_CLOSED)
 def _table_limits(problem: Problem, arrays: Arrays) -> None:
-    """Moves never take a table below its minimum or above its capacity (the start keeps both)."""
-    arrays["capacity"] = np.array(problem.capacity, dtype=np.int32)
-    arrays["minimum"] = np.array(problem.minimum, dtype=np.int32)
+    """Moves never take a table below its minimum or above its capacity in a round (the start keeps both); a
+    closed table has both 0 in that round, so nobody moves there."""
+    limits = np.array([[problem.limits(r, t) for t in range(problem.tables)] for r in range(problem.rounds)],
+                      dtype=np.int32).reshape(problem.rounds, problem.tables, 2)  # fmt: skip
+    arrays["minimum"], arrays["capacity"] = limits[:, :, 0].copy(), limits[:, :, 1].copy()
 
 
-@_encodes(Rule.HOST_AWAY)
+@_encodes(Rule.HOST_AWAY, Rule.PIN)
 def _hosts_fixed(problem: Problem, arrays: Arrays) -> None:
-    """Hosts (one allowed table) and absentees are never moved."""
+    """Hosts and pinned participants (one allowed table) and absentees are never moved."""
     arrays["fixed"] = np.array(
         [[len(problem.allowed[p][r]) <= 1 for p in range(problem.people)] for r in range(problem.rounds)],
         dtype=np.bool_,
@@ -117,6 +122,39 @@ def _kept_apart(problem: Problem, arrays: Arrays) -> None:
     arrays["apart"] = apart
 
 
+@_encodes(Rule.TOGETHER)
+def _together(problem: Problem, arrays: Arrays) -> None:
+    """together[i, j]: the rounds a together pair must share a table (0: not a pair); each such round they do not
+    is a violation. `mate` links each group member to the next in a ring, to find who is in conflict."""
+    together = np.zeros((problem.people, problem.people), dtype=np.int16)
+    mate = np.full(problem.people, -1, dtype=np.int64)
+    for i, j in problem.together:
+        both = sum(bool(problem.allowed[i][r]) and bool(problem.allowed[j][r]) for r in range(problem.rounds))
+        together[i, j] = together[j, i] = both
+    for group in _groups(problem.together):
+        for k, p in enumerate(group):
+            mate[p] = group[(k + 1) % len(group)]
+    arrays.update(together=together, mate=mate)
+
+
+def _groups(pairs: frozenset[tuple[int, int]]) -> list[list[int]]:
+    """The together groups (connected pairs), each in index order."""
+    group_of: dict[int, set[int]] = {}
+    for i, j in pairs:
+        merged = group_of.get(i, {i}) | group_of.get(j, {j})
+        for p in merged:
+            group_of[p] = merged
+    return sorted({tuple(sorted(group)) for group in group_of.values()}, key=lambda g: g[0])  # type: ignore[misc]
+
+
+@_encodes(Rule.REVISIT)
+def _revisits(problem: Problem, arrays: Arrays) -> None:
+    """Who may not sit at one table twice: each visit beyond the first (counting earlier seats) is a violation."""
+    no_revisit = np.zeros(problem.people, dtype=np.bool_)
+    no_revisit[: len(problem.no_revisit)] = problem.no_revisit
+    arrays["no_revisit"] = no_revisit
+
+
 def _objective(problem: Problem, arrays: Arrays) -> None:
     """How pairs are valued (computed by the kernels from the participants' tags and sectors); the fairness
     weight, and who counts for it (participants attending at least one round)."""
@@ -150,9 +188,10 @@ class SearchState:
     position: np.ndarray  # [R, n] index of p within seats[r, table_of[r, p]]
     meet: np.ndarray  # [n, n] rounds in which i and j share a table
     class_count: np.ndarray  # [R, T, K] participants of each attribute class at each table
-    fixed: np.ndarray  # [R, n] True: p may not move in round r (host or absent)
-    capacity: np.ndarray  # [T]
-    minimum: np.ndarray  # [T]
+    visits: np.ndarray  # [n, T] rounds p sits at t (plus earlier seats, under revisit_tables = 'forbid')
+    fixed: np.ndarray  # [R, n] True: p may not move in round r (host, pinned or absent)
+    capacity: np.ndarray  # [R, T] (0 where closed)
+    minimum: np.ndarray  # [R, T]
     sector: np.ndarray  # [n] sector index, -1 when none (for cross-sector values)
     member: np.ndarray  # [n, W] the attribute classes of p (capped sectors, quotas), -1 padded
     class_min: np.ndarray  # [K] fewest of a class at an occupied table
@@ -172,6 +211,9 @@ class SearchState:
     wish_start: np.ndarray  # [n + 1] CSR rows of wishes
     wish_other: np.ndarray  # the other of each wish
     wish_weight: np.ndarray  # its scaled weight
+    together: np.ndarray  # [n, n] rounds a together pair must share a table, 0 for other pairs
+    mate: np.ndarray  # [n] next member of p's together group, -1 when none
+    no_revisit: np.ndarray  # [n] p may not sit at one table twice
 
     @classmethod
     def from_seating(cls, problem: Problem, seating: Seating) -> SearchState:
@@ -188,11 +230,17 @@ class SearchState:
         class_count = np.zeros((rounds, tables, classes), dtype=np.int32)
         meet = np.zeros((n, n), dtype=np.int16)  # meetings of a pair: at most the rounds (up to 1,000)
         _bookkeeping(table_of, arrays["member"], seats, size, position, class_count, meet)
-        first = (meet > 0) & ~arrays["apart"] & ~arrays["met_before"]
+        visits = np.zeros((n, tables), dtype=np.int16)
+        for r in range(rounds):
+            present = np.flatnonzero(table_of[r] >= 0)
+            np.add.at(visits, (present, table_of[r, present]), 1)
+        for p, t in problem.seated_before:  # earlier seats count as visits (re-planning)
+            visits[p, t] += 1
+        first = (meet > 0) & ~arrays["apart"] & ~arrays["met_before"] & (arrays["together"] == 0)
         new_count = first.sum(axis=1).astype(np.int64)
         hist = np.bincount(new_count[arrays["attending"]], minlength=n + 1).astype(np.int64)
         return cls(table_of=table_of, seats=seats, size=size, position=position, meet=meet,
-                   class_count=class_count, new_count=new_count, hist=hist, **arrays)  # fmt: skip
+                   class_count=class_count, visits=visits, new_count=new_count, hist=hist, **arrays)  # fmt: skip
 
     def seating(self) -> Seating:
         return Seating(self.table_of.copy(), self.size.shape[1])
@@ -201,14 +249,15 @@ class SearchState:
     def seat(self) -> tuple:
         """The seating and its bookkeeping, as the kernels take it."""
         return (self.table_of, self.seats, self.size, self.position, self.meet, self.class_count, self.new_count,
-                self.hist)  # fmt: skip
+                self.hist, self.visits)  # fmt: skip
 
     @property
     def rules(self) -> tuple:
         """The rules and values, as the kernels take them."""
         return (self.apart, self.met_before, self.offers, self.needs, self.worth, self.sector, self.member,
                 self.class_min, self.class_max, self.min_classes, self.forbid, self.repeat_cost, self.fairness,
-                self.attending, self.wish_start, self.wish_other, self.wish_weight)  # fmt: skip
+                self.attending, self.wish_start, self.wish_other, self.wish_weight, self.together, self.mate,
+                self.no_revisit)  # fmt: skip
 
     def score(self) -> tuple[int, int]:
         """(violations, objective) of the current seating, counted from scratch (scaled)."""
@@ -226,15 +275,21 @@ class SearchState:
 
 
 # fmt: off
-# The kernels take two tuples: `seat` = (table_of, seats, size, position, meet, class_count, new_count, hist),
-# the seating and its bookkeeping, changed by moves; `rules` = (apart, met_before, offers, needs, worth, sector,
-# member, class_min, class_max, min_classes, forbid, repeat_cost, fairness, attending, wish_start, wish_other,
-# wish_weight), read only (indices below: the R_ names). Unpacking them costs nothing in compiled code.
+# The kernels take two tuples: `seat` = (table_of, seats, size, position, meet, class_count, new_count, hist,
+# visits), the seating and its bookkeeping, changed by moves; `rules` = (apart, met_before, offers, needs, worth,
+# sector, member, class_min, class_max, min_classes, forbid, repeat_cost, fairness, attending, wish_start,
+# wish_other, wish_weight, together, mate, no_revisit), read only. Kernels take single entries by the S_ and R_
+# names below (numba reads them as constants); unpacking a tuple costs nothing in compiled code.
 #
 # A pair change is counted in four parts: `hard` (meetings of a pair kept apart: always violations),
 # `repeat` (meetings beyond a pair's first, counting met_before), `gain` (the value of first meetings) and
 # `newness` (first meetings, per person, for the fairness term). Forbidden repeats are violations;
 # minimised ones cost repeat_cost each, and the participants in them are searched as conflicts are.
+
+S_TABLE_OF, S_SEATS, S_SIZE, S_POSITION, S_MEET, S_CLASS_COUNT, S_NEW_COUNT, S_HIST, S_VISITS = range(9)
+(R_APART, R_MET_BEFORE, R_OFFERS, R_NEEDS, R_WORTH, R_SECTOR, R_MEMBER, R_CLASS_MIN, R_CLASS_MAX, R_MIN_CLASSES,
+ R_FORBID, R_REPEAT_COST, R_FAIRNESS, R_ATTENDING, R_WISH_START, R_WISH_OTHER, R_WISH_WEIGHT, R_TOGETHER, R_MATE,
+ R_NO_REVISIT) = range(20)
 
 @intrinsic
 def _popcount(typing_context, word):  # type: ignore[no-untyped-def]
@@ -287,10 +342,13 @@ def _bookkeeping(table_of, member, seats, size, position, class_count, meet):
 
 
 @njit(cache=CACHED)
-def _pair(i, j, m, apart, met_before, offers, needs, sector, worth):
-    """(hard, repeats, gain, new) of pair i, j meeting m times in this event."""
+def _pair(i, j, m, apart, met_before, offers, needs, sector, worth, together):
+    """(hard, repeats, gain, new) of pair i, j meeting m times in this event (a together pair: the rounds they
+    do not share a table are violations, and their meetings count nothing)."""
     if apart[i, j]:
         return m, 0, 0, 0
+    if together[i, j] > 0:
+        return together[i, j] - m, 0, 0, 0
     before = 1 if met_before[i, j] else 0
     new = 1 if (m >= 1 and before == 0) else 0
     gain = _value(i, j, offers, needs, sector, worth) if new else 0
@@ -355,7 +413,8 @@ def _classes_change(r, p, q, a, b, seat, rules):
     """Change in attribute-class excess when p moves from table a to b in round r and, with q >= 0, q from b to
     a. Only the classes of p and q change counts; a move that empties a or opens b also changes whether the
     fewest of the other classes apply there. (The arrays go on as themselves: see _pair_change.)"""
-    return _class_changes(r, p, q, a, b, seat[2], seat[5], rules[6], rules[7], rules[8], rules[9])
+    return _class_changes(r, p, q, a, b, seat[S_SIZE], seat[S_CLASS_COUNT], rules[R_MEMBER], rules[R_CLASS_MIN],
+                          rules[R_CLASS_MAX], rules[R_MIN_CLASSES])
 
 
 @njit(cache=CACHED)
@@ -395,9 +454,10 @@ def _fewest(hist):
 @njit(cache=CACHED)
 def _score(seat, rules):
     """(violations, objective, repeats) of the seating, counted from scratch."""
-    _, _, size, _, meet, class_count, _, _ = seat
-    apart, met_before, offers, needs, worth, sector, _, class_min, class_max = rules[:9]
-    forbid, repeat_cost, fairness, attending, wish_start, wish_other, wish_weight = rules[10:]
+    size, meet, class_count, visits = seat[S_SIZE], seat[S_MEET], seat[S_CLASS_COUNT], seat[S_VISITS]
+    apart, met_before, offers, needs, worth, sector, _, class_min, class_max = rules[:R_MIN_CLASSES]
+    forbid, repeat_cost, fairness, attending, wish_start, wish_other, wish_weight = rules[R_FORBID:R_TOGETHER]
+    together, no_revisit = rules[R_TOGETHER], rules[R_NO_REVISIT]
     n = meet.shape[0]
     hard = 0
     repeats = 0
@@ -405,8 +465,8 @@ def _score(seat, rules):
     new_count = np.zeros(n, dtype=np.int64)
     for i in range(n):
         for j in range(i + 1, n):
-            if meet[i, j] > 0 or met_before[i, j]:
-                h, rep, g, new = _pair(i, j, meet[i, j], apart, met_before, offers, needs, sector, worth)
+            if meet[i, j] > 0 or met_before[i, j] or together[i, j] > 0:
+                h, rep, g, new = _pair(i, j, meet[i, j], apart, met_before, offers, needs, sector, worth, together)
                 hard += h
                 repeats += rep
                 gain += g + _wished(i, j, 0, meet[i, j], wish_start, wish_other, wish_weight)
@@ -417,6 +477,10 @@ def _score(seat, rules):
         for t in range(tables):
             for k in range(classes):
                 hard += _excess(class_count[r, t, k], size[r, t], class_min[k], class_max[k])
+    for p in range(n):
+        if no_revisit[p]:
+            for t in range(tables):
+                hard += max(visits[p, t] - 1, 0)
     fewest = -1
     for i in range(n):
         if attending[i] and (fewest < 0 or new_count[i] < fewest):
@@ -428,13 +492,15 @@ def _score(seat, rules):
 
 
 @njit(cache=CACHED)
-def _pair_change(i, j, step, meet, apart, met_before, offers, needs, sector, worth):
+def _pair_change(i, j, step, meet, apart, met_before, offers, needs, sector, worth, together):
     """Change in (hard, repeats, gain, new) when pair i, j meets `step` (+1 or -1) more times.
 
     The difference of two _pair calls, written out: this is the innermost loop. It takes the arrays
     themselves, not the `rules` tuple, which measured 3x slower (copied on calls the compiler does not inline)."""
     if apart[i, j]:
         return step, 0, 0, 0
+    if together[i, j] > 0:  # one more round at one table: one violation fewer
+        return -step, 0, 0, 0
     m = meet[i, j]
     before = 1 if met_before[i, j] else 0
     if step > 0:
@@ -452,9 +518,11 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     """(hard, repeats, gain, k) change of p leaving table a for table b in round r, ignoring tablemates
     skip_a (at a) and skip_b (at b), who are the swap partner if any. With a fairness term, each person's
     change in first meetings is written to who[k:], by[k:] (returning the new k)."""
-    _, seats, size, _, meet, _, _, _ = seat
-    apart, met_before, offers, needs, worth, sector = rules[:6]
-    fairness, wish_start, wish_other, wish_weight = rules[12], rules[14], rules[15], rules[16]
+    seats, size, meet, visits = seat[S_SEATS], seat[S_SIZE], seat[S_MEET], seat[S_VISITS]
+    apart, met_before, offers, needs, worth, sector = rules[:R_MEMBER]
+    fairness, wish_start = rules[R_FAIRNESS], rules[R_WISH_START]
+    wish_other, wish_weight = rules[R_WISH_OTHER], rules[R_WISH_WEIGHT]
+    together, no_revisit = rules[R_TOGETHER], rules[R_NO_REVISIT]
     wishes = wish_other.shape[0] > 0
     hard = 0
     repeats = 0
@@ -462,7 +530,7 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     for k2 in range(size[r, a]):
         x = seats[r, a, k2]
         if x != p and x != skip_a:
-            h, rep, g, new = _pair_change(p, x, -1, meet, apart, met_before, offers, needs, sector, worth)
+            h, rep, g, new = _pair_change(p, x, -1, meet, apart, met_before, offers, needs, sector, worth, together)
             hard += h
             repeats += rep
             gain += g
@@ -474,7 +542,7 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
     for k2 in range(size[r, b]):
         y = seats[r, b, k2]
         if y != skip_b:
-            h, rep, g, new = _pair_change(p, y, 1, meet, apart, met_before, offers, needs, sector, worth)
+            h, rep, g, new = _pair_change(p, y, 1, meet, apart, met_before, offers, needs, sector, worth, together)
             hard += h
             repeats += rep
             gain += g
@@ -483,13 +551,15 @@ def _leaving_and_joining(r, p, a, b, skip_a, skip_b, seat, rules, who, by, k):
             if fairness and new != 0:
                 who[k], by[k], who[k + 1], by[k + 1] = p, new, y, new
                 k += 2
+    if no_revisit[p]:  # one visit fewer at a, one more at b
+        hard += (1 if visits[p, b] >= 1 else 0) - (1 if visits[p, a] >= 2 else 0)
     return hard, repeats, gain, k
 
 
 @njit(cache=CACHED)
 def _fewest_change(who, by, k, seat):
     """How the fewest first meetings of any attending participant changes when each who[i] gains by[i]."""
-    new_count, hist = seat[6], seat[7]
+    new_count, hist = seat[S_NEW_COUNT], seat[S_HIST]
     fewest = _fewest(hist)
     lowest = 1 << 40  # the lowest count among the participants who change
     changed = 0  # of them, how many leave the count `fewest`
@@ -526,7 +596,7 @@ def _fewest_change(who, by, k, seat):
 @njit(cache=CACHED)
 def _total(hard, repeats, gain, fairer, rules):
     """(violations, objective change) from the parts of a change."""
-    forbid, repeat_cost, fairness = rules[10], rules[11], rules[12]
+    forbid, repeat_cost, fairness = rules[R_FORBID], rules[R_REPEAT_COST], rules[R_FAIRNESS]
     objective = gain + fairness * fairer
     if forbid:
         return hard + repeats, objective
@@ -536,10 +606,10 @@ def _total(hard, repeats, gain, fairer, rules):
 @njit(cache=CACHED)
 def _delta_move(r, p, b, seat, rules, who, by):
     """(violations, objective, repeats) change of moving p to table b in round r."""
-    a = seat[0][r, p]
+    a = seat[S_TABLE_OF][r, p]
     hard, repeats, gain, k = _leaving_and_joining(r, p, a, b, -1, -1, seat, rules, who, by, 0)
     hard += _classes_change(r, p, -1, a, b, seat, rules)
-    fairer = _fewest_change(who, by, k, seat) if rules[12] else 0
+    fairer = _fewest_change(who, by, k, seat) if rules[R_FAIRNESS] else 0
     dv, do = _total(hard, repeats, gain, fairer, rules)
     return dv, do, repeats
 
@@ -550,13 +620,13 @@ def _delta_swap(r, p, q, seat, rules, who, by):
 
     Each leaves its table for the other's; pairs with the partner are unchanged (they part and
     meet no one new between them), and the classes both belong to keep their counts."""
-    table_of = seat[0]
+    table_of = seat[S_TABLE_OF]
     a = table_of[r, p]
     b = table_of[r, q]
     h1, rep1, g1, k = _leaving_and_joining(r, p, a, b, -1, q, seat, rules, who, by, 0)
     h2, rep2, g2, k = _leaving_and_joining(r, q, b, a, -1, p, seat, rules, who, by, k)
     hard = h1 + h2 + _classes_change(r, p, q, a, b, seat, rules)
-    fairer = _fewest_change(who, by, k, seat) if rules[12] else 0
+    fairer = _fewest_change(who, by, k, seat) if rules[R_FAIRNESS] else 0
     dv, do = _total(hard, rep1 + rep2, g1 + g2, fairer, rules)
     return dv, do, rep1 + rep2
 
@@ -571,10 +641,11 @@ def _count_first(person, step, new_count, hist):
 @njit(cache=CACHED)
 def _met(i, j, step, seat, rules):
     """Count one more (step 1) or one fewer (-1) meeting of i and j, keeping the first-meeting counts."""
-    meet, new_count, hist = seat[4], seat[6], seat[7]
-    apart, met_before = rules[0], rules[1]
+    meet, new_count, hist = seat[S_MEET], seat[S_NEW_COUNT], seat[S_HIST]
+    apart, met_before, together = rules[R_APART], rules[R_MET_BEFORE], rules[R_TOGETHER]
     m = meet[i, j]
-    if not apart[i, j] and not met_before[i, j] and ((step > 0 and m == 0) or (step < 0 and m == 1)):
+    first = not apart[i, j] and not met_before[i, j] and together[i, j] == 0  # a pair whose first meeting counts
+    if first and ((step > 0 and m == 0) or (step < 0 and m == 1)):
         _count_first(i, step, new_count, hist)
         _count_first(j, step, new_count, hist)
     meet[i, j] += step
@@ -583,9 +654,10 @@ def _met(i, j, step, seat, rules):
 
 @njit(cache=CACHED)
 def _leave(r, p, seat, rules):
-    table_of, seats, size, position, _, class_count, _, _ = seat
-    member = rules[6]
+    table_of, seats, size, position, _, class_count, _, _, visits = seat
+    member = rules[R_MEMBER]
     a = table_of[r, p]
+    visits[p, a] -= 1
     for k in range(size[r, a]):
         x = seats[r, a, k]
         if x != p:
@@ -603,8 +675,9 @@ def _leave(r, p, seat, rules):
 
 @njit(cache=CACHED)
 def _join(r, p, b, seat, rules):
-    table_of, seats, size, position, _, class_count, _, _ = seat
-    member = rules[6]
+    table_of, seats, size, position, _, class_count, _, _, visits = seat
+    member = rules[R_MEMBER]
+    visits[p, b] += 1
     for k in range(size[r, b]):
         _met(p, seats[r, b, k], 1, seat, rules)
     seats[r, b, size[r, b]] = p
@@ -619,7 +692,7 @@ def _join(r, p, b, seat, rules):
 @njit(cache=CACHED)
 def _apply(r, p, q, b, seat, rules):
     """Move p to table b in round r; with q >= 0, q (at b) takes p's seat in exchange."""
-    a = seat[0][r, p]
+    a = seat[S_TABLE_OF][r, p]
     _leave(r, p, seat, rules)
     if q >= 0:
         _leave(r, q, seat, rules)
@@ -628,14 +701,53 @@ def _apply(r, p, q, b, seat, rules):
 
 
 @njit(cache=CACHED)
+def _group_move(r, p, b, seat, rules, fixed, capacity, minimum, who, by, keep):
+    """Move p and the members of p's together group at p's table to table b in round r, one by one; keep the
+    move or undo it. Returns (possible, violations, objective, repeats) of the whole move: impossible where a
+    member may not move or the tables' limits do not allow the group. Moving a group whole keeps it together,
+    where moving one member alone would part it (and so never be taken once the seating is valid)."""
+    table_of, size, mate = seat[S_TABLE_OF], seat[S_SIZE], rules[R_MATE]
+    a = table_of[r, p]
+    movers = np.empty(seat[S_SEATS].shape[2], dtype=np.int64)  # the members at a, at most a table's seats
+    members = 0
+    q = p
+    while True:
+        if table_of[r, q] == a:
+            if fixed[r, q]:
+                return False, 0, 0, 0
+            movers[members] = q
+            members += 1
+        q = mate[q]
+        if q == p or q < 0:
+            break
+    if size[r, a] - members < minimum[r, a] or size[r, b] + members > capacity[r, b]:
+        return False, 0, 0, 0
+    dv, do, drep = 0, 0, 0
+    for k in range(members):
+        v1, o1, rep1 = _delta_move(r, movers[k], b, seat, rules, who, by)
+        _apply(r, movers[k], -1, b, seat, rules)
+        dv, do, drep = dv + v1, do + o1, drep + rep1
+    if not keep:
+        for k in range(members - 1, -1, -1):
+            _apply(r, movers[k], -1, a, seat, rules)
+    return True, dv, do, drep
+
+
+@njit(cache=CACHED)
 def _in_conflict(r, p, seat, rules):
     """Whether p takes part in a violation in round r, or in a repeat (forbidden or not)."""
-    table_of, seats, size, _, meet, class_count, _, _ = seat
-    apart, met_before = rules[0], rules[1]
-    member, class_min, class_max, min_classes = rules[6], rules[7], rules[8], rules[9]
+    table_of, seats, size, _, meet, class_count, _, _, visits = seat
+    apart, met_before = rules[R_APART], rules[R_MET_BEFORE]
+    member, class_min, class_max, min_classes = rules[R_MEMBER:R_FORBID]
+    mate, no_revisit = rules[R_MATE], rules[R_NO_REVISIT]
     a = table_of[r, p]
     if a < 0:
         return False
+    if no_revisit[p] and visits[p, a] > 1:
+        return True
+    q = mate[p]
+    if q >= 0 and table_of[r, q] >= 0 and table_of[r, q] != a:
+        return True
     for w in range(member.shape[1]):
         k = member[p, w]
         if k >= 0 and class_count[r, a, k] > class_max[k]:
@@ -661,8 +773,8 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
     things worse. The best seating seen is kept in best_table_of; the caller loops over chunks and
     watches the clock.
     """
-    table_of, seats, size, _, _, _, _, _ = seat
-    forbid = rules[10]
+    table_of, seats, size = seat[S_TABLE_OF], seat[S_SEATS], seat[S_SIZE]
+    forbid, mate = rules[R_FORBID], rules[R_MATE]
     if status[RESEED] == 1:
         np.random.seed(seed)
         status[RESEED] = 0
@@ -702,7 +814,7 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
             for b in range(tables):
                 if b == a:
                     continue
-                movable = size[r, a] > minimum[a] and size[r, b] < capacity[b]
+                movable = size[r, a] > minimum[r, a] and size[r, b] < capacity[r, b]
                 for k in range(-1 if movable else 0, size[r, b]):
                     q = -1 if k < 0 else seats[r, b, k]
                     if q >= 0 and fixed[r, q]:
@@ -723,12 +835,30 @@ def _search(seat, rules, fixed, capacity, minimum, tabu, best_table_of, status, 
                         ties += 1
                         if np.random.randint(ties) == 0:  # uniform among equals
                             move_r, move_p, move_q, move_b, move_rep = r, p, q, b, drep
+            if mate[p] < 0:
+                continue
+            for b in range(tables):  # p's together group, whole (move_q GROUP)
+                if b == a:
+                    continue
+                possible, dv, do, drep = _group_move(r, p, b, seat, rules, fixed, capacity, minimum, who, by, False)
+                if not possible:
+                    continue
+                evals += 1
+                aspire = cur_v + dv < best_v or (cur_v + dv == best_v and cur_o + do > best_o)
+                if not (tabu[r, p, b] < it or aspire):
+                    continue
+                if dv < move_v or (dv == move_v and do > move_o):
+                    move_v, move_o, move_rep, ties = dv, do, drep, 1
+                    move_r, move_p, move_q, move_b = r, p, GROUP, b
         worse_when_settled = not conflicted and (move_v > 0 or (move_v == 0 and move_o < 0))
         if move_r < 0 or worse_when_settled:
             stall += 1
         else:
             old_table = table_of[move_r, move_p]
-            _apply(move_r, move_p, move_q, move_b, seat, rules)
+            if move_q == GROUP:
+                _group_move(move_r, move_p, move_b, seat, rules, fixed, capacity, minimum, who, by, True)
+            else:
+                _apply(move_r, move_p, move_q, move_b, seat, rules)
             # p may not return to the table it left for a while (nor q, in a swap).
             tabu[move_r, move_p, old_table] = it + tenure + np.random.randint(tenure + 1)
             if move_q >= 0:
@@ -773,7 +903,7 @@ def _relabelled_round(r, u, v, ta, tb, seat, rules, capacity, minimum, who, by):
     """Change round r as if u (at table ta) and v (at tb) traded places, either being -1 (a hole) or absent:
     a swap, a move, or nothing. Returns (done, violations, objective, repeats); done is False when the move
     would take a table beyond its limits (nothing is changed then)."""
-    table_of, _, size, _, _, _, _, _ = seat
+    table_of, size = seat[S_TABLE_OF], seat[S_SIZE]
     u_in = u >= 0 and table_of[r, u] >= 0
     v_in = v >= 0 and table_of[r, v] >= 0
     if u_in and v_in:
@@ -782,7 +912,7 @@ def _relabelled_round(r, u, v, ta, tb, seat, rules, capacity, minimum, who, by):
         return True, dv, do, drep
     if u_in or v_in:
         p, source, target = (u, ta, tb) if u_in else (v, tb, ta)
-        if size[r, source] <= minimum[source] or size[r, target] >= capacity[target]:
+        if size[r, source] <= minimum[r, source] or size[r, target] >= capacity[r, target]:
             return False, 0, 0, 0
         dv, do, drep = _delta_move(r, p, target, seat, rules, who, by)
         _apply(r, p, -1, target, seat, rules)
@@ -800,7 +930,7 @@ def _relabel(seat, rules, capacity, minimum, point_table, label, pinned, best_ta
         np.random.seed(seed)
         status[RESEED] = 0
     rounds, points = point_table.shape
-    seats = seat[1]
+    seats = seat[S_SEATS]
     who = np.empty(8 * (seats.shape[2] + 1), dtype=np.int64)
     by = np.empty(8 * (seats.shape[2] + 1), dtype=np.int64)
     undo = np.empty(rounds, dtype=np.int64)  # rounds changed by the current trade, to revert it
@@ -834,7 +964,7 @@ def _relabel(seat, rules, capacity, minimum, point_table, label, pinned, best_ta
             cur_v, cur_o, cur_r = cur_v + dv, cur_o + do, cur_r + drep
             if cur_v < best_v or (cur_v == best_v and cur_o > best_o):
                 best_v, best_o, best_r = cur_v, cur_o, cur_r
-                best_table_of[:, :] = seat[0]
+                best_table_of[:, :] = seat[S_TABLE_OF]
                 status[LAST_BETTER] = it
             continue
         for k in range(changed - 1, -1, -1):  # undo, last round first: the same trade again restores each

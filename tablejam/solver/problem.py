@@ -126,24 +126,42 @@ class Problem:
     wishes: dict[tuple[int, int], int]  # i < j: scaled weight, > 0 once if they ever meet, < 0 at every meeting
     # Given for a part of a problem (a neighbourhood): these pairs only, with their own values.
     explicit_pairs: list[Pair] | None = field(default=None, repr=False)
+    # The vocabulary of issue 12. Pins, closed tables and earlier seats also narrow `allowed`; these say why.
+    closed: frozenset[tuple[int, int]] = frozenset()  # (r, t): table t seats nobody in round r
+    together: frozenset[tuple[int, int]] = frozenset()  # i < j: share a table in every round both attend
+    no_revisit: tuple[bool, ...] = ()  # [p]: p may not sit at one table twice (empty: nobody is bound)
+    pins: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (p, r) -> (table, pin index)
+    seated_before: frozenset[tuple[int, int]] = frozenset()  # (p, t): p sat at t earlier and may not again
+    # reach[p][r]: the tables p could take in round r before pins, closures and earlier seats narrow them (their
+    # host table, or every table): what CP-SAT models, so that a conflict can name those rules. Whole problems only.
+    reach: list[list[tuple[int, ...]]] = field(default_factory=list, repr=False)
 
     @classmethod
     def from_instance(cls, instance: Instance) -> Problem:
         tables = instance.table_list
         people = instance.participants
         rounds = instance.rounds
+        at = instance.table_index
+        index = instance.participant_index
         allowed: list[list[tuple[int, ...]]] = []
+        no_revisit = tuple(instance.revisit_forbidden(person) for person in people)
+        before = {(index[pid], at[table]) for pid, table in instance.rules.seated_before if no_revisit[index[pid]]}
         every = tuple(range(len(tables)))
-        for person in people:
-            own = (instance.table_index[person.host],) if person.host else every
-            allowed.append([() if r + 1 in person.absent else own for r in range(rounds)])
+        reach = [
+            [() if r + 1 in person.absent else (at[person.host],) if person.host else every for r in range(rounds)]
+            for person in people
+        ]
+        for p, person in enumerate(people):
+            allowed.append([
+                tuple(t for t in map(at.get, instance.allowed_tables(person, r + 1)) if (p, t) not in before)
+                for r in range(rounds)
+            ])  # fmt: skip
 
         sector_names = sorted({p.sector for p in people if p.sector})
         sector_id = {name: k for k, name in enumerate(sector_names)}
         sector = [sector_id[p.sector] if p.sector else -1 for p in people]
         scale = 10**WEIGHT_DECIMALS
         weights = instance.weights
-        index = instance.participant_index
         wished = [((index[a], index[b]), wish.weight) for wish in instance.rules.wishes for a, b in [wish.participants]]
         all_weights = [round(w * scale) for w in (weights.new, weights.complementary, weights.cross_sector,
                                                    weights.repeat, weights.fairness,
@@ -158,7 +176,9 @@ class Problem:
         def indexed(pairs: frozenset[frozenset[str]]) -> set[tuple[int, int]]:
             return {(min(a, b), max(a, b)) for a, b in ((index[x], index[y]) for x, y in map(tuple, pairs))}
 
-        met_before = frozenset(indexed(instance.met_before_pairs))
+        together = frozenset(indexed(instance.together_pairs))
+        # A together pair's meetings are neither repeats nor first meetings: the rule makes them.
+        met_before = frozenset(indexed(instance.met_before_pairs)) - together
         forbid = instance.rules.repeats == "forbid"
         # Each pair kept apart under the rule that says so (a keep-apart pair of colleagues: keep-apart).
         apart = dict.fromkeys(indexed(instance.apart_pairs - instance.keep_apart_pairs), Rule.COLLEAGUES)
@@ -194,6 +214,12 @@ class Problem:
                 for quota in instance.quotas
             ],
             wishes=dict(sorted(wishes.items())),
+            closed=frozenset((r, at[t.id]) for t in tables for r in range(rounds) if not instance.is_open(t, r + 1)),
+            together=together,
+            no_revisit=no_revisit,
+            pins={(index[pid], r - 1): (at[table], k) for (pid, r), (table, k) in instance.pinned.items()},
+            seated_before=frozenset(before),
+            reach=reach,
         )
 
     @cached_property
@@ -206,7 +232,7 @@ class Problem:
         for i in range(self.people):
             later = np.arange(i + 1, self.people)
             for j, value in zip(later.tolist(), self.values.row(i, later).tolist(), strict=True):
-                if (i, j) not in self.apart and self.may_share_a_table(i, j):
+                if (i, j) not in self.apart and (i, j) not in self.together and self.may_share_a_table(i, j):
                     pairs.append(Pair(i, j, value, (i, j) in self.met_before))
         return pairs
 
@@ -214,7 +240,7 @@ class Problem:
         """The scaled value of i and j meeting for the first time (i < j)."""
         if self.explicit_pairs is not None:
             return self._explicit_values.get((i, j), 0)
-        return self.values.value(i, j)
+        return 0 if (i, j) in self.together else self.values.value(i, j)
 
     @cached_property
     def _explicit_values(self) -> dict[tuple[int, int], int]:
@@ -223,6 +249,10 @@ class Problem:
     def may_share_a_table(self, i: int, j: int) -> bool:
         """Whether i and j can sit at one table in some round (absences and host tables allowing)."""
         return any(set(self.allowed[i][r]) & set(self.allowed[j][r]) for r in range(self.rounds))
+
+    def limits(self, r: int, t: int) -> tuple[int, int]:
+        """(minimum, capacity) of table t in round r: (0, 0) where it is closed."""
+        return (0, 0) if (r, t) in self.closed else (self.minimum[t], self.capacity[t])
 
     def pair_count(self) -> int:
         """About how many pairs may meet, without listing them (every pair but those kept apart)."""

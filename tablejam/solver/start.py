@@ -29,8 +29,11 @@ def start_from(problem: Problem, seats: dict[tuple[int, int], int], seed: int = 
                 continue
             allowed = problem.allowed[p][r]
             # Tables short of their minimum first, then the emptiest with a free seat.
-            room = [t for t in allowed if len(tables[t]) < problem.capacity[t]] or list(allowed)
-            t = min(room, key=lambda t: (len(tables[t]) >= problem.minimum[t], len(tables[t]) - problem.capacity[t]))
+            room = [t for t in allowed if len(tables[t]) < problem.limits(r, t)[1]] or list(allowed)
+            t = min(
+                room,
+                key=lambda t: (len(tables[t]) >= problem.limits(r, t)[0], len(tables[t]) - problem.limits(r, t)[1]),
+            )
             tables[t].append(p)
         _within_limits(problem, r, tables)
     given = Seating.from_groups(seating, problem.people)
@@ -46,17 +49,19 @@ def _within_limits(problem: Problem, r: int, tables: list[list[int]]) -> None:
     def movable(t: int) -> list[int]:
         return [p for p in tables[t] if len(problem.allowed[p][r]) > 1]
 
+    low = [problem.limits(r, t)[0] for t in range(problem.tables)]  # closed tables: (0, 0)
+    high = [problem.limits(r, t)[1] for t in range(problem.tables)]
     for _ in range(problem.people * problem.tables):
-        short = [t for t in range(problem.tables) if len(tables[t]) < problem.minimum[t]]
-        over = [t for t in range(problem.tables) if len(tables[t]) > problem.capacity[t]]
+        short = [t for t in range(problem.tables) if len(tables[t]) < low[t]]
+        over = [t for t in range(problem.tables) if len(tables[t]) > high[t]]
         if over:
-            source, targets = over[0], [t for t in range(problem.tables) if len(tables[t]) < problem.capacity[t]]
+            source, targets = over[0], [t for t in range(problem.tables) if len(tables[t]) < high[t]]
         elif short:
             targets = short
-            spare = [t for t in range(problem.tables) if len(tables[t]) > problem.minimum[t] and movable(t)]
+            spare = [t for t in range(problem.tables) if len(tables[t]) > low[t] and movable(t)]
             if not spare:
                 return
-            source = max(spare, key=lambda t: len(tables[t]) - problem.minimum[t])
+            source = max(spare, key=lambda t: len(tables[t]) - low[t])
         else:
             return
         candidates = [(p, t) for p in movable(source) for t in targets if t in problem.allowed[p][r]]

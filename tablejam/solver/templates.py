@@ -70,6 +70,8 @@ def design_template(problem: Problem, seed: int = 0, deadline: float | None = No
     attending = [p for p in range(problem.people) if any(problem.allowed[p])]
     if problem.rounds < 2 or largest < 2:
         return None  # one round, or tables of one: nothing for a design to spread
+    if problem.pins or problem.closed or problem.together:
+        return None  # trading points moves a person in every round: it would break pins, closures and groups
     smallest = max(2, -(-len(attending) // tables))
     for size in range(largest, smallest - 1, -1):
         design = golfer_design(tables, size, problem.rounds, deadline)

@@ -11,7 +11,7 @@ people (the checker's verdict at once) and re-plan on the day. Everything goes t
     solves.py     the solve pool: solves at a time, a queue, "busy" beyond it, a stop per solve, progress
     received.py   instances and documents sent to the server: no file named, within the limits; validate's findings
     drafts.py     a first instance from uploaded files, and the set-up form applied to it
-    pins.py       locked seats sent to the engine (rules.pins, issue 12)
+    pins.py       locked seats sent to the engine (rules.pins)
     outputs.py    the report's sections for the page, and downloads
     server.py     running it: uvicorn on localhost, --open
 """

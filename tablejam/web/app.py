@@ -52,7 +52,7 @@ from tablejam.web.drafts import Draft, SetupForm, Upload, apply_form, draft_from
 from tablejam.web.errors import CODE_INTERNAL, ApiError, ErrorBody
 from tablejam.web.limits import Limits
 from tablejam.web.outputs import download, export_formats, plan_view, verdict
-from tablejam.web.pins import Pin, pinned, pins_supported
+from tablejam.web.pins import Pin, pinned
 from tablejam.web.received import field, findings, parse_json, received_instance, received_schedule
 from tablejam.web.solves import Job, SolvePool
 
@@ -100,7 +100,7 @@ class JobBody(_Body):
     instance: InstanceData
     time_limit: float | None = Field(default=None, gt=0, description="Seconds; the server's default when null.")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
-    pins: list[Pin] = Field(default_factory=list, description="Locked seats, sent as rules.pins (issue 12).")
+    pins: list[Pin] = Field(default_factory=list, description="Locked seats, added to the instance's rules.pins.")
 
 
 class ReplanAnswer(BaseModel):
@@ -178,7 +178,6 @@ def _page_routes(app: FastAPI, limits: Limits) -> None:
             report_style=Markup(report_style()),
             limits=limits,
             presets={name: setting.description for name, setting in PRESETS.items()},
-            pins=pins_supported(),
             exports=sorted(export_formats(), key=lambda fmt: (EXPORT_ORDER.get(fmt, len(EXPORT_ORDER)), fmt)),
             export_labels=EXPORT_LABELS,
         )
@@ -248,13 +247,12 @@ def _api_routes(app: FastAPI, limits: Limits, pool: SolvePool) -> None:
 
     @app.get("/api/status", tags=["api"])
     def status() -> dict[str, Any]:
-        """Solves running and waiting, this server's limits, and what it offers (locks, export formats)."""
+        """Solves running and waiting, this server's limits, and what it offers (export formats)."""
         return {
             **pool.status(),
             "version": __version__,
             "max_time_limit": limits.max_time_limit,
             "max_body_bytes": limits.max_body_bytes,
-            "pins": pins_supported(),
             "exports": list(export_formats()),
         }
 

@@ -45,10 +45,8 @@ def plan_view(instance: Instance, schedule: Schedule) -> dict[str, Any]:
 
 
 def export_formats() -> tuple[str, ...]:
-    """What the page offers to download: every format of `tablejam export`.
-
-    HOOK (breakout rooms, issue 12): when `tablejam export --to breakout` lands as a format of
-    reports/export.py, it is offered here as it is, its files (one CSV per round) zipped by `download`."""
+    """What the page offers to download: every format of `tablejam export` (breakout rooms: one CSV per round,
+    zipped by `download`)."""
     return FORMATS
 
 
@@ -69,7 +67,7 @@ def download(instance: Instance, schedule: Schedule, fmt: str) -> Download:
         raise ApiError(422, f"the schedule breaks rules of the instance, so nothing is exported: {listed}",
                        "schedule", CODE_VIOLATIONS)  # fmt: skip
     stem = _file_stem(instance.name)
-    # HOOK (breakout rooms): issue 12's export writes a folder (-o DIR); every other format names a file.
+    # The breakout export writes a folder (-o DIR); every other format names a file.
     target = Path(f"{stem}-breakout-rooms") if fmt == "breakout" else Path(f"{stem}.{fmt}")
     files = export_files(instance, schedule, report, fmt, target)  # type: ignore[arg-type]
     if len(files) == 1:

@@ -20,7 +20,7 @@ from tablejam.files import load_instance, load_schedule, write_files_atomic
 from tablejam.models import Instance, Schedule
 from tablejam.reports.export import export_files
 from tablejam.reports.views import build_view
-from tests.conftest import BUSINESS_JAM
+from tests.conftest import BUSINESS_JAM, make_instance
 
 ANNA = 'Anna <Dahl> & "Co"'
 CELIK = "Çelik, Zoë"
@@ -210,6 +210,26 @@ def test_itineraries_add_up_to_the_checkers_statistics() -> None:
     assert {item.person.id: item.new for item in view.itineraries} == report.new_per_participant
     assert sum(table.new_pairs for table in view.tables) == report.stats.new_encounters
     assert sum(table.repeat_pairs for table in view.tables) == report.stats.repeat_meetings
+
+
+def test_table_counts_leave_out_a_together_pairs_meetings() -> None:
+    """p1 and p2 sit together by rule in both rounds: their meetings are neither new nor repeats. p3 and p4 meet
+    first in round 1 (one new pair at T2) and again in round 2 (one repeat at T2); nothing else meets."""
+    rules = {"together": [["p1", "p2"]], "repeats": "minimise"}
+    instance = make_instance(4, rounds=2, tables={"count": 2, "capacity": 2}, rules=rules)
+    seating = [{"table": "T1", "participants": ["p1", "p2"]}, {"table": "T2", "participants": ["p3", "p4"]}]
+    schedule = Schedule.model_validate(
+        {"format": "tablejam.schedule/1", "status": "feasible",
+         "rounds": [{"round": number, "tables": seating} for number in (1, 2)]}
+    )  # fmt: skip
+    report = check(instance, schedule)
+    view = build_view(instance, schedule, report)
+    assert report.valid
+    assert [(table.round, table.table.id, table.new_pairs, table.repeat_pairs) for table in view.tables] == [
+        (1, "T1", 0, 0), (1, "T2", 1, 0), (2, "T1", 0, 0), (2, "T2", 0, 1),
+    ]  # fmt: skip
+    assert report.stats is not None
+    assert (report.stats.new_encounters, report.stats.repeat_meetings) == (1, 1)
 
 
 def html_of(tmp_path: Path) -> str:

@@ -210,6 +210,27 @@ INFEASIBLE: dict[Rule, Infeasible] = {
         ),
         {"quota"},
     ),
+    # The vocabulary of issue 12.
+    # p1 is pinned to T1, which is closed in round 2.
+    Rule.TABLE_CLOSED: Infeasible(
+        make_instance(1, rounds=2, tables=[{"id": "T1", "capacity": 1, "rounds": [1]}],
+                      rules={"pins": [{"participant": "p1", "table": "T1"}]}),
+        {"table-closed"},
+    ),
+    # A together pair (p2 misses round 1) and tables of 1.
+    Rule.TOGETHER: Infeasible(
+        make_instance([{"id": "p1"}, {"id": "p2", "absent": [1]}], rounds=2, tables={"count": 2, "capacity": 1},
+                      rules={"together": [["p1", "p2"]]}),
+        {"together"},
+    ),
+    # p1 alone at the one table, twice, where nobody sits at one table twice.
+    Rule.REVISIT: Infeasible(make_instance(1, rounds=2, rules={"revisit_tables": "forbid"}), {"revisit"}),
+    # p1 and p2 (who misses round 1) both pinned to T1, which seats 1; T2 is free.
+    Rule.PIN: Infeasible(
+        make_instance([{"id": "p1"}, {"id": "p2", "absent": [1]}], rounds=2, tables={"count": 2, "capacity": 1},
+                      rules={"pins": [{"participant": "p1", "table": "T1"}, {"participant": "p2", "table": "T1"}]}),
+        {"pin"},
+    ),
 }  # fmt: skip
 
 SOFT = {Rule.WISH}  # objective terms only: nothing can make them infeasible

@@ -409,3 +409,12 @@ def test_fair_raises_the_fewest_new_encounters(seed: int) -> None:
         assert_checked(variant, schedule)
         fewest[name] = schedule.stats.min_new_per_participant  # type: ignore[union-attr]
     assert fewest == {"max-new": 6, "fair": 8}
+
+
+def test_one_worker_proves_infeasible_where_nobody_may_move() -> None:
+    # Two hosts of the one table and p2, kept apart from host p0: no seating exists. Nobody may move, so the local
+    # search evaluates nothing; with one worker (budgets of work) it still hands over to CP-SAT in time.
+    people = [{"id": "p0", "host": "T1"}, {"id": "p1", "host": "T1"}, {"id": "p2"}]
+    instance = make_instance(people, rules={"keep_apart": [["p0", "p2"]]})
+    schedule = solve(instance, SolverSettings(time_limit=5, workers=1))
+    assert schedule.status == "infeasible" and schedule.solver is not None and schedule.solver.time_s < 2

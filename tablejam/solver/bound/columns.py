@@ -55,7 +55,8 @@ def table_kinds(problem: Problem) -> list[Kind]:
             for t in problem.allowed[p][r]:
                 allowed_at[t].add(p)
         for t in range(problem.tables):
-            key = (problem.capacity[t], problem.minimum[t], frozenset(allowed_at[t]))
+            minimum, capacity = problem.limits(r, t)  # a closed table: a kind of (0, 0), seating nobody
+            key = (capacity, minimum, frozenset(allowed_at[t]))
             signature.setdefault(key, []).append(t)
         for (capacity, minimum, allowed), tables in signature.items():
             forced = sorted(p for p in allowed if len(tables) == 1 and problem.allowed[p][r] == (tables[0],))

@@ -208,7 +208,7 @@
     const limit = Number($("time-limit").value) || 20;
     $("no-plan").hidden = true;
     try {
-      // PINS: the one place the page sends locked seats; the server adds them to the instance as rules.pins.
+      // The one place the page sends locked seats; the server adds them to the instance as rules.pins.
       const answer = await api("/api/jobs", { instance: state.instance, time_limit: limit, pins });
       watch(answer.events, limit);
     } catch (error) {
@@ -272,7 +272,7 @@
     state.stream = null;
     $("stop-button").disabled = true;
     $("solve-button").disabled = state.instance === null;
-    $("resolve").disabled = document.body.dataset.pins !== "yes";
+    $("resolve").disabled = state.instance === null;
   }
 
   async function stopSolve() {
@@ -775,10 +775,6 @@
     undoButton.addEventListener("click", undo);
     $("move-form").append(undoButton);
     $("resolve").addEventListener("click", () => startSolve([...state.locks.values()]));
-    if (document.body.dataset.pins !== "yes") {
-      $("resolve").disabled = true;
-      $("pins-note").hidden = false;
-    }
 
     $("r-after").addEventListener("change", updateDayChoices);
     $("r-filter").addEventListener("input", filterDay);
