@@ -407,9 +407,10 @@ def validate(instance_path: str, fmt: str, base_dir: str | None) -> None:
                     "feasible_by_counting": not found,
                     "impossibilities": [item.model_dump(exclude={"source"}) for item in found],
                     "attendees_per_round": [len(instance.attendees(r)) for r in range(1, instance.rounds + 1)],
-                    # an even seating per round (table sizes in table order), null where none fits the limits
+                    # an even seating per round (table sizes in table order, 0 at closed tables), null where none
+                    # fits the limits
                     "table_sizes_per_round": [
-                        balanced_sizes(len(instance.attendees(r)), [(t.min, t.capacity) for t in instance.table_list])
+                        balanced_sizes(len(instance.attendees(r)), instance.limits(r))
                         for r in range(1, instance.rounds + 1)
                     ],
                     "met_before_pairs": len(instance.met_before_pairs),

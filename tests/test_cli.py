@@ -152,6 +152,23 @@ def test_validate_reports_counts_and_bounds() -> None:
     assert report["impossibilities"] == []
 
 
+def test_validate_seats_each_round_at_its_open_tables(tmp_path: Path) -> None:
+    # 9 people; T1 and T2 (4 seats, at least 2) always open, the Terrace (4 seats, at least 1) in round 2 only.
+    tables = [{"id": "T1", "capacity": 4, "min": 2}, {"id": "T2", "capacity": 4, "min": 2},
+              {"id": "Terrace", "capacity": 4, "min": 1, "rounds": [2]}]  # fmt: skip
+    people = [{"id": f"p{k}"} for k in range(1, 10)]
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"rounds": 3, "tables": tables, "participants": people,
+                                 "rules": {"repeats": "minimise"}}))  # fmt: skip
+    # Rounds 1 and 3: 9 people at 8 seats cannot be seated; round 2: 3 tables of 3.
+    report = json.loads(run("validate", str(event), "--format", "json").stdout)
+    assert report["table_sizes_per_round"] == [None, [3, 3, 3], None]
+    text = run("validate", str(event)).stdout
+    assert "  round 1: 9 attendees, cannot be seated within the table limits\n" in text
+    assert "  round 2: 9 attendees, e.g. 3 tables of 3\n" in text
+    assert "  seats in rounds 1, 3: 8 (minimums add up to 4)\n  seats in round 2: 12 (minimums add up to 5)\n" in text
+
+
 @pytest.mark.parametrize("which", ["instance", "schedule"])
 def test_schema_is_json_schema(which: str) -> None:
     result = run("schema", which)

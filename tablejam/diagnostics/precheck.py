@@ -13,7 +13,7 @@ from itertools import combinations
 from typing import Any
 
 from tablejam.diagnostics.counting import counting_bounds
-from tablejam.models.instance import Instance, Participant
+from tablejam.models.instance import Instance, Participant, Table
 from tablejam.models.reasons import reason
 from tablejam.models.rules import RULES, Rule, registrar
 from tablejam.models.schedule import Reason
@@ -33,6 +33,11 @@ def impossibilities(instance: Instance) -> list[Reason]:
 
 def _impossible(rule: Rule, fact: str, **data: Any) -> Reason:
     return reason(rule, fact, "precheck", **data)
+
+
+def _open_tables(instance: Instance, number: int) -> list[Table]:
+    """The tables that seat people in round `number` (the others are closed then)."""
+    return [table for table in instance.table_list if instance.is_open(table, number)]
 
 
 def _rounds(instance: Instance) -> range:
@@ -73,9 +78,9 @@ def _minimums(instance: Instance) -> Iterator[Reason]:
 
 @_counts(Rule.SECTOR_CAP)
 def _sector_room(instance: Instance) -> Iterator[Reason]:
-    """A capped sector's attendees fit at the tables, at most `cap` per table (hosts stay put)."""
-    tables = len(instance.table_list)
+    """A capped sector's attendees fit at the open tables, at most `cap` per table (hosts stay put)."""
     for number in _rounds(instance):
+        tables = len(_open_tables(instance, number))
         members: dict[str, list[Participant]] = defaultdict(list)
         for person in instance.attendees(number):
             if person.sector:
@@ -84,7 +89,7 @@ def _sector_room(instance: Instance) -> Iterator[Reason]:
             cap = instance.sectors.cap(sector)
             if cap is None:
                 continue
-            room = sum(min(cap, t.capacity) for t in instance.table_list)
+            room = sum(min(cap, t.capacity) for t in _open_tables(instance, number))
             if len(people) > room:
                 yield _impossible(
                     Rule.SECTOR_CAP, "room", rounds=[number], sector=sector,
@@ -102,11 +107,11 @@ def _sector_room(instance: Instance) -> Iterator[Reason]:
 def _quota_room(instance: Instance) -> Iterator[Reason]:
     """A quota's max leaves room for everyone with its value; its min, at every table that must be occupied
     (tables with a minimum or a host, and as many more as it takes to seat the round), is met by those who have
-    the value."""
-    tables = instance.table_list
+    the value. Closed tables seat nobody and need no minimum."""
     for number in _rounds(instance):
+        tables = _open_tables(instance, number)
         attendees = instance.attendees(number)
-        occupied = _fewest_occupied(instance, attendees)
+        occupied = _fewest_occupied(tables, attendees)
         for quota in instance.quotas:
             counted = sum(1 for person in attendees if quota.holds_for(person))
             about = {"rounds": [number], "attribute": quota.attribute, "value": quota.value}
@@ -120,15 +125,15 @@ def _quota_room(instance: Instance) -> Iterator[Reason]:
                 yield _impossible(Rule.QUOTA, "short", **about, counts=counts)
 
 
-def _fewest_occupied(instance: Instance, attendees: list[Participant]) -> int:
-    """The fewest tables a round's attendees can occupy: every table with a minimum or a host, then the largest
-    others until the seats suffice (0 without attendees)."""
+def _fewest_occupied(tables: list[Table], attendees: list[Participant]) -> int:
+    """The fewest of a round's open `tables` its attendees can occupy: every table with a minimum or a host, then
+    the largest others until the seats suffice (0 without attendees)."""
     if not attendees:
         return 0
     hosted = set(_hosts_at(attendees))
-    forced = {t.id for t in instance.table_list if t.min > 0 or t.id in hosted}
-    seats = sum(t.capacity for t in instance.table_list if t.id in forced)
-    others = sorted((t.capacity for t in instance.table_list if t.id not in forced), reverse=True)
+    forced = {t.id for t in tables if t.min > 0 or t.id in hosted}
+    seats = sum(t.capacity for t in tables if t.id in forced)
+    others = sorted((t.capacity for t in tables if t.id not in forced), reverse=True)
     count = len(forced)
     for capacity in others:
         if seats >= len(attendees):
@@ -143,8 +148,8 @@ def _colleagues(instance: Instance) -> Iterator[Reason]:
     """Colleagues kept apart need a table each, and cannot host one table together."""
     if instance.rules.colleagues != "apart":
         return
-    tables = len(instance.table_list)
     for number in _rounds(instance):
+        tables = len(_open_tables(instance, number))
         members: dict[str, list[str]] = defaultdict(list)
         for person in instance.attendees(number):
             if person.company:
@@ -196,21 +201,23 @@ def _repeats(instance: Instance) -> Iterator[Reason]:
 
 
 def _second_round_spread(instance: Instance) -> Iterator[Reason]:
-    """If c people attend rounds a and b, some table of round b seats at least ceil(c / tables) of them;
-    they must have sat at that many different tables in round a, so ceil(c / tables) <= tables. A together
-    group counts as one (its members sit at one table in both rounds)."""
-    tables = len(instance.table_list)
+    """If c people attend rounds a and b, some table of round b seats at least ceil(c / tables open in b) of
+    them; they must have sat at that many different tables in round a, so that is at most the tables open in a
+    (and the same with a and b exchanged). A together group counts as one (its members sit at one table in
+    both rounds)."""
     for a in _rounds(instance):
         for b in range(a + 1, instance.rounds + 1):
             both = sum(1 for p in instance.participants if a not in p.absent and b not in p.absent)
             for group in instance.rules.together:
                 attending = [pid for pid in group if {a, b}.isdisjoint(_person(instance, pid).absent)]
                 both -= max(len(attending) - 1, 0)
-            crowd = -(-both // tables)
-            if crowd > tables:
-                counts = {"attendees": both, "crowd": crowd, "tables": tables}
-                yield _impossible(Rule.REPEAT, "spread", rounds=[a, b], counts=counts)
-                return  # one such pair of rounds says it; the others would repeat it
+            opened = {number: len(_open_tables(instance, number)) for number in (a, b)}
+            for first, second in ((a, b), (b, a)):
+                crowd = -(-both // opened[second]) if opened[second] else 0
+                if crowd > opened[first]:
+                    counts = {"attendees": both, "crowd": crowd, "tables": opened[first]}
+                    yield _impossible(Rule.REPEAT, "spread", rounds=[first, second], counts=counts)
+                    return  # one such pair of rounds says it; the others would repeat it
 
 
 @_counts(Rule.TABLE_CLOSED)

@@ -95,14 +95,17 @@ def violation_lines(report: CheckReport) -> list[str]:
 def validate_text(instance: Instance, found: list[Reason], bounds: Bounds, from_history: int = 0) -> str:
     """`from_history`: how many of the met-before pairs met at the events of rules.history."""
     lines = [_title(instance)]
-    limits = [(t.min, t.capacity) for t in instance.table_list]
+    seats: dict[tuple[int, int], list[int]] = {}  # (seats, minimums) -> the rounds that have them
     for number in range(1, instance.rounds + 1):
+        limits = instance.limits(number)  # closed tables: (0, 0), so no seats and no minimum
         attendees = len(instance.attendees(number))
-        sizes = balanced_sizes(attendees, limits)
+        sizes = balanced_sizes(attendees, [(low, cap) for low, cap in limits if cap])
         seating = f"e.g. {describe_sizes(sizes)}" if sizes else "cannot be seated within the table limits"
         lines.append(f"  round {number}: {attendees} attendees, {seating}")
-    seats = sum(t.capacity for t in instance.table_list)
-    lines.append(f"  seats per round: {seats} (minimums add up to {sum(t.min for t in instance.table_list)})")
+        seats.setdefault((sum(cap for _, cap in limits), sum(low for low, _ in limits)), []).append(number)
+    for (room, minimums), rounds in seats.items():
+        which = "per round" if len(seats) == 1 else f"in round{'s' if len(rounds) > 1 else ''} {_listed(rounds)}"
+        lines.append(f"  seats {which}: {room} (minimums add up to {minimums})")
     if instance.met_before_pairs or instance.rules.history:
         events = len(instance.rules.history)
         noun = "event" if events == 1 else "events"
@@ -159,6 +162,17 @@ def replan_text(event: Instance, schedule: Schedule) -> str:
 
 def _names(ids: list[str], people: dict[str, str]) -> str:
     return ", ".join(people.get(pid, pid) for pid in ids)
+
+
+def _listed(rounds: list[int]) -> str:
+    """'1-2, 4' for [1, 2, 4]."""
+    runs: list[list[int]] = []
+    for number in rounds:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
 
 
 def describe_sizes(sizes: list[int]) -> str:

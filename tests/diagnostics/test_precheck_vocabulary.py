@@ -116,3 +116,23 @@ def test_no_repeats_and_no_table_twice_leave_too_few_places() -> None:
     assert (
         found(make_instance(12, rounds=3, tables={"count": 4, "capacity": 4}, rules={"revisit_tables": "forbid"})) == []
     )
+
+
+def test_a_quota_minimum_counts_open_tables_only() -> None:
+    # Round 1: f1 and m1 at T1, f2 and m2 at the Terrace (exactly 2 seats): a woman at each. Round 2: f2 is away
+    # and the Terrace closed, so f1, m1 and m2 sit at T1 and one woman is enough.
+    people = [{"id": "f1", "attributes": {"gender": "f"}}, {"id": "f2", "attributes": {"gender": "f"}, "absent": [2]},
+              {"id": "m1", "attributes": {"gender": "m"}}, {"id": "m2", "attributes": {"gender": "m"}}]  # fmt: skip
+    tables = [{"id": "T1", "capacity": 4, "min": 1}, {"id": "Terrace", "capacity": 2, "min": 2, "rounds": [1]}]
+    quotas = [{"attribute": "gender", "value": "f", "min": 1}]
+    assert found(make_instance(people, rounds=2, tables=tables, rules={"repeats": "minimise"}, quotas=quotas)) == []
+
+
+def test_the_spread_counts_the_tables_open_in_each_round() -> None:
+    # 10 people: round 1 at T1 and T2 (5 each), round 2 at four tables; some table of round 2 seats 3 of them,
+    # who sat at only 2 tables in round 1, so two of them meet again.
+    tables = [{"id": f"T{k}", "capacity": 5, **({"rounds": [2]} if k > 2 else {})} for k in range(1, 5)]
+    assert found(make_instance(10, rounds=2, tables=tables)) == [
+        ("repeat", "10 people attend rounds 1 and 2, so some table in round 2 seats at least 3 of them, who must "
+                   "come from 3 different tables of round 1, but there are only 2 tables"),
+    ]  # fmt: skip

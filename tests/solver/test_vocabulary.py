@@ -16,6 +16,8 @@ import pytest
 from tablejam.check import check
 from tablejam.models import Instance, Schedule, SolverSettings
 from tablejam.solver import solve
+from tablejam.solver.bound import lp_bound
+from tablejam.solver.bounds import counting_bound
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.cpsat import SeatingModel
 from tablejam.solver.explain import conflicting_rules
@@ -180,3 +182,28 @@ def test_a_together_group_moves_whole() -> None:
     assert _group_move(0, 0, 1, *args, True) == tried
     assert state.table_of.tolist() == [[1, 1, 1, 0, 1]]  # p1 and p2 joined p3; p4 stays
     assert state.score() == (before[0] + tried[1], before[1] + tried[2]) == (0, state.score()[1])
+
+
+def closed_with_a_minimum() -> Instance:
+    """f1, f2, m1, m2; T2 (exactly 2 seats) is open in round 1 only, and every occupied table seats a woman.
+
+    Round 1: two at T2 and two at T1, a woman and a man at each. Round 2: all four at T1 (T2 is closed; its
+    minimum and the quota's do not hold there). So all 6 pairs meet and the 2 pairs of round 1 meet again:
+    6 * 1 (new) - 2 * 10 (repeat) = -14, the only objective there is."""
+    people = [{"id": pid, "attributes": {"gender": pid[0]}} for pid in ("f1", "f2", "m1", "m2")]
+    tables = [{"id": "T1", "capacity": 4, "min": 1}, {"id": "T2", "capacity": 2, "min": 2, "rounds": [1]}]
+    return make_instance(people, rounds=2, tables=tables, rules={"repeats": "minimise"},
+                         quotas=[{"attribute": "gender", "value": "f", "min": 1}])  # fmt: skip
+
+
+def test_a_closed_table_needs_no_quota_minimum_in_cp_sat_nor_in_the_bound() -> None:
+    problem = Problem.from_instance(closed_with_a_minimum())
+    outcome = SeatingModel(problem).solve(SolverSettings(workers=1, seed=7), within(10))
+    assert outcome.status == "optimal" and outcome.objective == -14
+    assert outcome.seating is not None
+    judged(problem.instance, problem, outcome.seating)
+    # The table-aware bound's kinds: T2 in round 2 seats nobody (its limits there are (0, 0)), so its LP has the
+    # one seating there is (a kind that had to seat two, with nobody allowed, left only artificial columns).
+    result = lp_bound(problem, within(10))
+    assert result.converged and result.lp_value == -14
+    assert result.bound == counting_bound(problem) == -14
