@@ -38,6 +38,7 @@ class Rung:
     cli: bool = False  # solve through the command line in its own process: its peak memory is the solve's alone
     max_mib: float = 2048  # peak resident memory allowed
     wall_slack: float = 1  # seconds past the time limit allowed
+    wishes_kept: bool = False  # every positive wish granted, no pair wished apart ever together
 
 
 def golfer_rung(g: int, p: int, w: int, limit: float = 10, repeats: str = "forbid", hosts: int = 0) -> Rung:
@@ -77,6 +78,9 @@ LADDER = [
             (2000, 250, 5, 4, 60, 5, 2048), (5000, 625, 4, 5, 60, 5, 2048), (10000, 1250, 4, 6, 120, 10, 4096),
         )
     ),
+    Rung("garden-jam", "load_instance(ROOT / 'instances' / 'garden-jam.toml')", 30,
+         "every rule of issue 12 at once: valid, zero repeats, the wish granted and the pair wished apart never "
+         "together in 30 s", wishes_kept=True),
     Rung("determinism", "load_instance(ROOT / 'instances' / 'business-jam.toml')", 10,
          "1 worker, same seed: the same schedule twice", workers=1),
     Rung("replan-business-jam", "load_instance(ROOT / 'instances' / 'business-jam.toml')", 10,
@@ -123,6 +127,8 @@ def run_one(rung: Rung, seed: int) -> dict[str, object]:
         "repeats": schedule.stats.repeat_meetings if schedule.stats else schedule.solver.least_violations,
         "repeats_floor": counting_bounds(instance).min_repeat_meetings,
         "new_encounters": schedule.stats.new_encounters if schedule.stats else None,
+        # Positive wishes granted, of those made; and meetings of pairs wished apart.
+        "wishes": _wishes(instance, schedule) if instance.rules.wishes else None,
         "objective": schedule.objective,
         "bound": schedule.bound,
         "gap": schedule.gap,
@@ -135,6 +141,18 @@ def run_one(rung: Rung, seed: int) -> dict[str, object]:
         "schedule_sha": hashlib.sha256(seating.encode()).hexdigest()[:12],
         "moves": moves,
     }
+
+
+def _wishes(instance, schedule) -> dict[str, int] | None:  # type: ignore[no-untyped-def]
+    if schedule.stats is None:
+        return None
+    made = sum(wish.weight > 0 for wish in instance.rules.wishes)
+    return {"granted": schedule.stats.wishes_granted, "made": made, "broken": schedule.stats.wishes_broken}
+
+
+def _wishes_kept(row: dict[str, object]) -> bool:
+    wishes = row.get("wishes")
+    return isinstance(wishes, dict) and wishes["granted"] == wishes["made"] and wishes["broken"] == 0
 
 
 def _solving_processes(rung: Rung) -> tuple[int, ...]:
@@ -201,6 +219,7 @@ def verdict(rung: Rung, rows: list[dict[str, object]]) -> str:
         and (not rung.zero_repeats or r["repeats"] == 0)
         and (not rung.repeats_at_floor or r["repeats"] == r["repeats_floor"])
         and (rung.min_objective is None or (r["objective"] is not None and r["objective"] >= rung.min_objective))
+        and (not rung.wishes_kept or _wishes_kept(r))
         and (rung.max_gap is None or (r["gap"] is not None and r["gap"] <= rung.max_gap))  # type: ignore[operator]
         and float(r["wall_s"]) <= rung.time_limit + rung.wall_slack  # type: ignore[arg-type]
         and float(r["peak_mib"]) <= rung.max_mib  # type: ignore[arg-type]
@@ -280,16 +299,18 @@ def _cpus() -> int:
 
 
 COLUMNS = ["instance", "people", "time_limit", "seed", "status", "repeats", "repeats_floor", "new_encounters",
-           "objective", "bound", "gap", "first_s", "wall_s", "peak_mib", "engine", "moves"]  # fmt: skip
+           "objective", "bound", "gap", "first_s", "wall_s", "peak_mib", "engine", "moves", "wishes"]  # fmt: skip
 
 
 def _row_text(row: dict[str, object]) -> str:
-    return "  ".join(f"{c}={row[c]}" for c in COLUMNS)
+    return "  ".join(f"{c}={_cell(c, row.get(c))}" for c in COLUMNS)
 
 
 def _cell(column: str, value: object) -> str:
     if column == "gap" and isinstance(value, float):
         return f"{value:.2%}"
+    if column == "wishes" and isinstance(value, dict):  # rungs run before wishes existed have none
+        return f"{value['granted']}/{value['made']} granted, {value['broken']} broken"
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -316,7 +337,7 @@ def _markdown(meta: dict[str, object], rows: list[dict[str, object]], summary: l
         "",
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "---|" * len(COLUMNS),
-        *["| " + " | ".join(_cell(c, row[c]) for c in COLUMNS) + " |" for row in rows],
+        *["| " + " | ".join(_cell(c, row.get(c)) for c in COLUMNS) + " |" for row in rows],
         "",
     ]
     return "\n".join(lines)
