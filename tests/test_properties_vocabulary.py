@@ -1,6 +1,6 @@
 """Property-based: random small instances with every rule and the vocabulary of issue 12 (table rounds, together
-groups, no table twice, pins). Every answer is a schedule the checker accepts, within its bound, or an
-infeasible or unknown status that says why."""
+groups, no table twice, pins, quotas on an attribute, wishes). Every answer is a schedule the checker accepts,
+within its bound, or an infeasible or unknown status that says why."""
 
 from __future__ import annotations
 
@@ -35,6 +35,19 @@ def with_vocabulary(draw: st.DrawFn) -> dict[str, Any]:
         for pid in shuffled[len(ids) - draw(st.integers(0, min(2, len(ids)))) :]
     ]  # fmt: skip
     data["rules"].update(together=groups, pins=pins, revisit_tables=draw(st.sampled_from(["allow", "forbid"])))
+    for person in data["participants"]:
+        gender = draw(st.sampled_from(["f", "m", None]))
+        if gender:
+            person["attributes"] = {"gender": gender}
+    if any("attributes" in person for person in data["participants"]) and draw(st.booleans()):
+        low, high = draw(st.sampled_from([(1, None), (None, 1), (1, 2), (2, None)]))
+        data["quotas"] = [{"attribute": "gender", "value": draw(st.sampled_from(["f", "m"])),
+                           **({"min": low} if low else {}), **({"max": high} if high else {})}]  # fmt: skip
+    if len(ids) > 1:
+        pairs = st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True).map(frozenset)
+        wished = draw(st.lists(pairs, max_size=2, unique=True))
+        weights = st.sampled_from([-3, -1, 1, 2.5])
+        data["rules"]["wishes"] = [{"participants": sorted(pair), "weight": draw(weights)} for pair in wished]
     return data
 
 

@@ -51,6 +51,12 @@ class SolveParams(BaseModel):
         description="Iterations without a better seating, per participant and round, before local search hands "
         "over to CP-SAT.",
     )
+    local_search_restart: int = Field(
+        default=2,
+        ge=0,
+        description="Iterations without a better seating, per participant and round, after which a search that "
+        "has seen no valid seating starts again from a new greedy start (0: never).",
+    )
     cp_sat_probe_s: float = Field(
         default=2.0, ge=0, description="Shortest first full CP-SAT run, proving small instances at once."
     )

@@ -70,6 +70,7 @@ def solve(
     settings.admit(len(instance.participants), instance.rounds)  # too large: refused before anything is built
     run = _Run(instance, settings, stop or threading.Event())
     start = start or _plan_start(run.settings)
+    run.restarts = start is None
     found = impossibilities(instance)
     if found:
         return run.no_schedule("infeasible", found, "precheck")
@@ -95,7 +96,7 @@ def solve(
         if fits:  # CP-SAT follows: local search hands over once it stops improving
             criteria |= NoImprovement(params.local_search_patience * problem.people * problem.rounds)
         search = parallel_local_search(problem, seating, run.walks(), criteria, run.settings.seed,
-                                       on_valid=run.reports())  # fmt: skip
+                                       on_valid=run.reports(), restart_after=run.restart_after(problem))  # fmt: skip
         seating = search.seating
         best.offer(seating, "local-search", found_at=search.valid_at)
     _table_bound(problem, run, log)
@@ -160,7 +161,8 @@ def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:
     if run.incumbent.best is None:
         # A valid schedule soon, from the greedy start (trading a design's points may take seconds on large events).
         criteria = run.local_search_stop(run.left() * params.relabel_share) | Valid()
-        repaired = parallel_local_search(problem, seating, run.walks(), criteria, run.settings.seed)
+        repaired = parallel_local_search(problem, seating, run.walks(), criteria, run.settings.seed,
+                                         restart_after=run.restart_after(problem))  # fmt: skip
         if run.incumbent.offer(repaired.seating, "local-search", found_at=repaired.valid_at):
             seating = repaired.seating
     if template is None or laid_out is None:
@@ -283,7 +285,7 @@ def _alternate(problem: Problem, seating: Seating, run: _Run, until_valid: bool)
             continue  # neighbourhoods again, until the local search is compiled
         criteria = run.local_search_stop(run.left() * params.local_search_share_between)
         search = parallel_local_search(problem, seating, run.walks(), criteria, run.settings.seed + turn,
-                                       on_valid=run.reports())  # fmt: skip
+                                       on_valid=run.reports(), restart_after=run.restart_after(problem))  # fmt: skip
         seating = search.seating
         best.offer(seating, "local-search", found_at=search.valid_at)
     return seating
@@ -303,6 +305,9 @@ class _Run:
         margin = self.params.finish_margin_s + self.params.finish_margin_per_person_s * len(instance.participants)
         self.deadline = self.started + settings.time_limit - margin
         self.scale = 1  # of local-search objectives, set once the problem is built
+        # A search stuck without a valid seating starts again from a new greedy start; not where the solve starts
+        # from a given plan (a hand-edited one, or the printed one on the day), which it must repair, not replace.
+        self.restarts = True
 
     def left(self) -> float:
         return self.clock().seconds_left()
@@ -347,6 +352,11 @@ class _Run:
 
     def lns_step_work(self) -> float | None:
         return self.params.deterministic_time_per_s * self.params.lns_step_s if self.one_worker() else None
+
+    def restart_after(self, problem: Problem) -> int | None:
+        """Iterations a search stuck without a valid seating goes on before it starts again (None: never)."""
+        iterations = self.params.local_search_restart * problem.people * problem.rounds
+        return iterations if self.restarts and iterations else None
 
     def walks(self) -> int:
         """Local searches run side by side: one per worker and core. One worker keeps a single walk,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from tablejam.check import check
+from tablejam.files import load_instance
 from tablejam.models import Instance, Schedule
 from tablejam.solver.construct import greedy_schedule
 from tablejam.solver.local_search import SearchState, local_search, parallel_local_search
@@ -103,3 +105,31 @@ def test_one_walk_is_the_plain_local_search() -> None:
     plain = local_search(problem, start, within(60) | MaxIterations(3000), 3)
     walk = parallel_local_search(problem, start, 1, within(60) | MaxIterations(3000), 3)
     assert walk.seating == plain.seating
+
+
+def test_a_search_stuck_without_a_valid_seating_starts_again() -> None:
+    """On the Garden Jam (every rule of issue 12 at once) the walk of seed 3 circles at 1 violation for good (still 1
+    after 12,000 iterations); starting again from a new greedy start after 320 iterations without a better seating
+    finds a valid one within 2,000 iterations (1,053). Budgets in iterations: both runs are the same every time."""
+    instance = load_instance(Path(__file__).resolve().parents[2] / "instances" / "garden-jam.toml")
+    problem = Problem.from_instance(instance)
+    budget = Stop(MaxIterations(2000)) | Valid()
+    stuck = local_search(problem, greedy_schedule(problem, 3), budget, seed=3)
+    assert stuck.violations > 0 and stuck.iterations == 2000
+    again = local_search(problem, greedy_schedule(problem, 3), budget, seed=3, restart_after=320)
+    assert again.violations == 0 and again.iterations < 2000
+    report = check(instance, Schedule(rounds=as_rounds(problem, again.seating)))
+    assert report.valid, [v.message for v in report.violations]
+
+
+def test_a_valid_search_never_starts_again() -> None:
+    # Restarts are for finding a first valid seating: from a valid start the walk improves it, however long it
+    # finds nothing better (here 1 iteration of patience, 3,000 iterations long).
+    problem = Problem.from_instance(business_event(30, 6, 6, 2, seed=2))
+    start = local_search(problem, greedy_schedule(problem, 0), Stop(MaxIterations(2000)) | Valid(), seed=0)
+    assert start.violations == 0
+    # Chunks of 2,000 evaluations: the walk looks at its progress (and whether to start again) every few moves.
+    calm = local_search(problem, start.seating, Stop(MaxIterations(3000)), seed=0, chunk=2000)
+    restless = local_search(problem, start.seating, Stop(MaxIterations(3000)), seed=0, chunk=2000, restart_after=1)
+    assert (restless.seating.table_of == calm.seating.table_of).all()
+    assert restless.objective == calm.objective >= start.objective
