@@ -1,7 +1,7 @@
 """The page as an organiser uses it, in Debian's chromium driven by Playwright: upload the spreadsheet, set the
-tables, solve, look at the plan, drag a person (the verdict appears), undo and lock by keyboard, re-plan with an
-absentee, print the new signs; no console error on the way. CI installs chromium (.ci/run); without it these tests
-fail, not skip.
+tables, solve, look at the plan, drag a person (the verdict appears), undo and lock by keyboard, re-solve around the
+lock, re-plan with an absentee, print the new signs; no console error on the way. CI installs chromium (.ci/run);
+without it these tests fail, not skip.
 
 TABLEJAM_UPDATE_DOCS=1 also writes the README's screenshot, docs/serve.png."""
 
@@ -153,6 +153,15 @@ def test_an_organiser_plans_adjusts_and_replans(browser: Browser, server: Server
     expect(page.locator("#locks li")).to_have_count(1)
     expect(page.locator("#locks li")).to_contain_text(f"{name} at {table} in round 2")
     expect(page.locator(f'{plan_cell(page, 2, table)} li.locked[data-participant="{person}"]')).to_have_count(1)
+
+    # ... and re-solve the rest: the lock goes to the server as a pin, so the new plan keeps that seat (a new plan
+    # that ignored it would put the person wherever the search liked), and the lock stays listed.
+    page.fill("#time-limit", "3")
+    page.click("#resolve")
+    expect(page.locator("#stop-button")).to_be_enabled()
+    expect(page.locator("#p-state")).to_contain_text("Done: a ")
+    expect(page.locator(f'{plan_cell(page, 2, table)} li.locked[data-participant="{person}"]')).to_have_count(1)
+    expect(page.locator("#locks li")).to_have_count(1)
 
     # 5. On the day: after round 1, someone who is not a host does not come back; re-plan.
     page.select_option("#r-after", "1")
