@@ -292,17 +292,25 @@ def _revisits(instance: Instance) -> Iterator[Reason]:
     before: dict[str, set[str]] = defaultdict(set)
     for pid, table_id in instance.rules.seated_before:
         before[pid].add(table_id)
+    # Whoever has no pin and no earlier seat is only limited by the rounds they attend: one matching per pattern.
+    by_attendance: dict[tuple[int, ...], int] = {}
     for person in instance.participants:
         if not instance.revisit_forbidden(person):
             continue
-        options = {
-            number: [t for t in instance.allowed_tables(person, number) if t not in before[person.id]]
-            for number in _rounds(instance)
-            if number not in person.absent
-        }
-        matched = _matching(options)
-        if matched < len(options):
-            counts = {"attended": len(options), "tables": matched}
+        attended = tuple(number for number in _rounds(instance) if number not in person.absent)
+        free = person.id not in before and all(instance.fixed_table(person, n) is None for n in attended)
+        if free and attended in by_attendance:
+            matched = by_attendance[attended]
+        else:
+            options = {
+                number: [t for t in instance.allowed_tables(person, number) if t not in before.get(person.id, ())]
+                for number in attended
+            }
+            matched = _matching(options)
+            if free:
+                by_attendance[attended] = matched
+        if matched < len(attended):
+            counts = {"attended": len(attended), "tables": matched}
             yield _impossible(Rule.REVISIT, "tables", participants=[person.id], counts=counts)
     yield from _revisit_spread(instance)
 
@@ -316,11 +324,10 @@ def _revisit_spread(instance: Instance) -> Iterator[Reason]:
     tables = instance.table_list
     for a in _rounds(instance):
         open_a = [instance.is_open(t, a) for t in tables]
+        opened = sum(open_a)
         for b in range(a + 1, instance.rounds + 1):
             both = sum(1 for p in instance.participants if a not in p.absent and b not in p.absent)
-            places = sum(
-                min(t.capacity, sum(open_a) - open_a[k]) for k, t in enumerate(tables) if instance.is_open(t, b)
-            )
+            places = sum(min(t.capacity, opened - open_a[k]) for k, t in enumerate(tables) if instance.is_open(t, b))
             if both > places:
                 counts = {"attendees": both, "places": places}
                 yield _impossible(Rule.REVISIT, "spread", rounds=[a, b], counts=counts)

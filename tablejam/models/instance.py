@@ -478,18 +478,30 @@ class Instance(_Strict):
                     seats.setdefault((pin.participant, round_number), (pin.table, k))
         return seats
 
-    def allowed_tables(self, person: Participant, round_number: int) -> list[str]:
-        """The tables `person` may sit at in a round: their pin's, else their host table, else the open ones; none
-        when absent. A pin or host table closed in that round, or a pin away from the host table, is kept here
+    @cached_property
+    def _open_table_ids(self) -> list[tuple[str, ...]]:
+        return [tuple(t.id for t in self.table_list if self.is_open(t, r)) for r in range(1, self.rounds + 1)]
+
+    def open_tables(self, round_number: int) -> tuple[str, ...]:
+        """The ids of the tables open in a round: one tuple per round, shared by everyone free to sit at any of them
+        (at 10,000 people a list per person and round would be 50 million entries)."""
+        return self._open_table_ids[round_number - 1]
+
+    def fixed_table(self, person: Participant, round_number: int) -> str | None:
+        """The one table `person` must take in a round: their pin's, else their host table; None when any open
+        table will do. A pin or host table closed in that round, or a pin away from the host table, is kept here
         and contradicts another rule: the prechecks say so."""
-        if round_number in person.absent:
-            return []
         pin = self.pinned.get((person.id, round_number))
         if pin is not None:
-            return [pin[0]]
-        if person.host:
-            return [person.host]
-        return [t.id for t in self.table_list if self.is_open(t, round_number)]
+            return pin[0]
+        return person.host
+
+    def allowed_tables(self, person: Participant, round_number: int) -> tuple[str, ...]:
+        """The tables `person` may sit at in a round: their fixed table, else the open ones; none when absent."""
+        if round_number in person.absent:
+            return ()
+        fixed = self.fixed_table(person, round_number)
+        return self.open_tables(round_number) if fixed is None else (fixed,)
 
     def revisit_forbidden(self, person: Participant) -> bool:
         """Whether `person` may not sit at one table twice (hosts stay at their own table)."""

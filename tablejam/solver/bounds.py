@@ -27,10 +27,13 @@ def counting_bound(problem: Problem) -> float:
     Wishes: at most the positive weights, each once.
     """
     counted = counting_bounds(problem.instance)
-    largest: dict[tuple[int, ...], int] = {}  # by tables allowed (most people share one tuple: every table)
-    for allowed in {allowed for row in problem.allowed for allowed in row}:
-        largest[allowed] = max((problem.capacity[t] for t in allowed), default=1) - 1
-    reach = [sum(largest[allowed] for allowed in row) for row in problem.allowed]
+    # By identity: most people share one tuple per round (the open tables), and hashing it would read it whole.
+    largest: dict[int, int] = {}
+    for row in problem.allowed:
+        for allowed in row:
+            if id(allowed) not in largest:
+                largest[id(allowed)] = max((problem.capacity[t] for t in allowed), default=1) - 1
+    reach = [sum(largest[id(allowed)] for allowed in row) for row in problem.allowed]
     all_values: Counter[int] = Counter()  # value -> pairs (i < j) that may meet for the first time with it
     by_person = 0
     partners = [0] * problem.people

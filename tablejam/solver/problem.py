@@ -151,11 +151,18 @@ class Problem:
             [() if r + 1 in person.absent else (at[person.host],) if person.host else every for r in range(rounds)]
             for person in people
         ]
+        # Everyone free to sit at any open table shares that round's tuple: memory stays linear in people.
+        open_at = [tuple(at[t] for t in instance.open_tables(r + 1)) for r in range(rounds)]
+        seated_before = {p for p, _ in before}
         for p, person in enumerate(people):
-            allowed.append([
-                tuple(t for t in map(at.get, instance.allowed_tables(person, r + 1)) if (p, t) not in before)
-                for r in range(rounds)
-            ])  # fmt: skip
+            row: list[tuple[int, ...]] = []
+            for r in range(rounds):
+                fixed = instance.fixed_table(person, r + 1)
+                choices = () if r + 1 in person.absent else open_at[r] if fixed is None else (at[fixed],)
+                if p in seated_before:
+                    choices = tuple(t for t in choices if (p, t) not in before)
+                row.append(choices)
+            allowed.append(row)
 
         sector_names = sorted({p.sector for p in people if p.sector})
         sector_id = {name: k for k, name in enumerate(sector_names)}
