@@ -6,8 +6,13 @@ local search fails. tablejam must run from a read-only install (a container imag
 writable home, so the folder is chosen here before any kernel is decorated:
 
 1. NUMBA_CACHE_DIR, when the caller set it (an embedding service points it at a writable volume);
-2. beside the source, when the package folder is writable (a development checkout, a user's own install);
-3. `$XDG_CACHE_HOME/tablejam/numba` (by default `~/.cache/tablejam/numba`), when it can be written;
+2. beside the source, when the package folder is writable and not an installed package (a development
+   checkout). Never inside site-packages: pip does not own files written there, so uninstalling left a
+   `tablejam` folder of compiled kernels behind, and that folder (a namespace package to Python) hid a later
+   editable install from `python -m tablejam.cli` run elsewhere: the README's two first commands, run in one
+   environment, did exactly that;
+3. `$XDG_CACHE_HOME/tablejam/numba` (by default `~/.cache/tablejam/numba`), when it can be written (numba
+   keeps each source file's kernels apart by its full path, so several installs share it safely);
 4. nowhere: every process then compiles for itself, in the background while the solve goes on without the
    local search (see `local_search.search_ready`), and no solve fails for want of a cache.
 
@@ -38,6 +43,11 @@ def writable(folder: Path) -> bool:
     return True
 
 
+def installed(folder: Path) -> bool:
+    """Whether `folder` is inside an installed package (pip's site-packages, Debian's dist-packages)."""
+    return any(part in ("site-packages", "dist-packages") for part in folder.parts)
+
+
 def user_cache_folder() -> Path:
     """The per-user cache folder for compiled kernels (XDG base directories, as numba's own user cache)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -50,7 +60,9 @@ def choose() -> Path | None:
     given = os.environ.get("NUMBA_CACHE_DIR")
     in_tree = SOURCE_FOLDER / "__pycache__"
     candidates = [Path(given)] if given else []
-    chosen = next((folder for folder in [*candidates, in_tree, user_cache_folder()] if writable(folder)), None)
+    if not installed(SOURCE_FOLDER):
+        candidates.append(in_tree)
+    chosen = next((folder for folder in [*candidates, user_cache_folder()] if writable(folder)), None)
     # Beside the source is numba's own default; any other folder (or none) it must be told.
     told = None if chosen == in_tree else chosen
     if told is not None:

@@ -53,6 +53,27 @@ def test_a_read_only_package_caches_in_the_users_cache_folder(
     assert (os.environ["NUMBA_CACHE_DIR"], config.CACHE_DIR) == (str(expected), str(expected))
 
 
+@pytest.mark.parametrize("site", ["site-packages", "dist-packages"])
+def test_an_installed_package_never_caches_beside_its_source_even_where_it_could(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numba_config: None, site: str
+) -> None:
+    # A cache inside site-packages outlives `pip uninstall` as a `tablejam` folder that hides a later editable
+    # install from `python -m tablejam.cli`: so the user's cache folder, though beside the source is writable.
+    source = tmp_path / "venv" / "lib" / "python3.11" / site / "tablejam" / "solver"
+    monkeypatch.setattr(kernel_cache, "SOURCE_FOLDER", source)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("NUMBA_CACHE_DIR")
+    expected = tmp_path / "cache" / "tablejam" / "numba"
+    _only_writable(monkeypatch, source / "__pycache__", expected)
+    assert kernel_cache.choose() == expected
+    # A development checkout keeps its cache beside the source, as numba would.
+    checkout = tmp_path / "checkout" / "tablejam" / "solver"
+    monkeypatch.setattr(kernel_cache, "SOURCE_FOLDER", checkout)
+    monkeypatch.delenv("NUMBA_CACHE_DIR")  # (set by the choice above)
+    _only_writable(monkeypatch, checkout / "__pycache__", expected)
+    assert kernel_cache.choose() == checkout / "__pycache__"
+
+
 def test_a_folder_the_caller_gives_wins_and_an_unwritable_one_is_passed_over(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numba_config: None
 ) -> None:
