@@ -14,6 +14,7 @@ import random
 from tablejam.diagnostics.counting import balanced_sizes
 from tablejam.solver.problem import Problem
 from tablejam.solver.seating import Seating
+from tablejam.solver.stop import Stop
 
 # Penalties far above any pair value, so the greedy only breaks a rule when it must.
 RULE_PENALTY = 10**9
@@ -139,11 +140,13 @@ class _Round:
     def movable(self, p: int) -> bool:
         return len(self.problem.allowed[p][self.r]) > 1
 
-    def repair(self, rng: random.Random) -> None:
-        """Single moves and swaps that break fewer rules (ties: more value), while any are broken."""
+    def repair(self, rng: random.Random, stop: Stop) -> None:
+        """Single moves and swaps that break fewer rules (ties: more value), while any are broken, until `stop`."""
         problem = self.problem
         steps = REPAIR_STEPS_PER_PARTICIPANT * len(self.table_of)
         for _ in range(steps):
+            if stop.seconds_left() <= 0:
+                return
             conflicted = [p for p, t in self.table_of.items() if self.movable(p) and self.broken(p, t)]
             if not conflicted:
                 return
@@ -189,10 +192,14 @@ class _Round:
         return broken, -value
 
 
-def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = None, repair: bool = True) -> Seating:
+def greedy_schedule(
+    problem: Problem, seed: int = 0, given: Seating | None = None, repair: bool = True, stop: Stop | None = None
+) -> Seating:
     """The greedy start; with `given`, its seated rounds are kept (rounds where nobody is seated are built).
 
-    `repair=False` leaves each round as placed: faster on large events, for a local search to repair."""
+    `repair=False` leaves each round as placed: faster on large events, for a local search to repair. Repairs end
+    at `stop` (on a few hundred people with tight rules they take seconds; the rounds left are placed anyway)."""
+    stop = stop or Stop()
     rng = random.Random(seed)
     value = _Values(problem)
     met = set(problem.met_before)
@@ -217,10 +224,10 @@ def greedy_schedule(problem: Problem, seed: int = 0, given: Seating | None = Non
             if not repair:
                 best = seats
                 break
-            seats.repair(rng)
+            seats.repair(rng, stop)
             if best is None or seats.rank() < best.rank():
                 best = seats
-            if best.total_broken() == 0:
+            if best.total_broken() == 0 or stop.seconds_left() <= 0:
                 break
         assert best is not None
         seats = best

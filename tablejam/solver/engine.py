@@ -82,7 +82,10 @@ def solve(
     params = run.params
     # Where the local search is ready it repairs the greedy start far faster than the greedy's own repair.
     searched = search_ready()
-    seating = greedy_schedule(problem, run.settings.seed, repair=not searched) if start is None else start(problem)
+    if start is None:
+        seating = greedy_schedule(problem, run.settings.seed, repair=not searched, stop=run.clock())
+    else:
+        seating = start(problem)
     best.offer(seating, "greedy" if start is None else "start")
     if start is None and searched:
         seating = _better_start(problem, seating, run)
