@@ -381,7 +381,7 @@ class SeatingModel:
         for k in self._wished_pairs():
             weight = problem.wishes[problem.pairs[k].i, problem.pairs[k].j]
             terms.append(weight * self.vars.wished[k] if weight > 0 else weight * sum(self._meetings(k)))
-        objective = sum(terms)
+        objective = sum(terms) + problem.together_wishes()
         self.model.maximize(objective)
         return objective
 

@@ -265,6 +265,17 @@ class Problem:
         """About how many pairs may meet, without listing them (every pair but those kept apart)."""
         return self.people * (self.people - 1) // 2 - len(self.apart)
 
+    def together_wishes(self) -> int:
+        """The wishes' (scaled) share of the objective from together pairs: a constant, since they share a table in
+        every round both attend (met once for a positive wish, every such round for a negative one). They are not
+        among `pairs`, so a model of the pairs adds it."""
+        total = 0
+        for i, j in self.together:
+            weight = self.wishes.get((i, j), 0)
+            shared = sum(self.attends(i, r) and self.attends(j, r) for r in range(self.rounds))
+            total += (weight if shared else 0) if weight > 0 else weight * shared
+        return total
+
     def attends(self, p: int, r: int) -> bool:
         return bool(self.allowed[p][r])
 
