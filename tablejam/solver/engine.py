@@ -40,7 +40,7 @@ from tablejam.solver.stop import (
     Target,
     Valid,
 )
-from tablejam.solver.templates import design_template
+from tablejam.solver.templates import JOINT_TABLES_MOST_S, design_template
 
 
 def solve(
@@ -155,7 +155,7 @@ def _better_start(problem: Problem, seating: Seating, run: _Run) -> Seating:
     # A live design search only where its CP-SAT model is small; one worker: formulas and catalogue only.
     small = problem.people <= DESIGN_SEARCH_MOST_PEOPLE and not run.one_worker()
     deadline = time.perf_counter() + min(params.design_search_s, run.left() / 4) if small else None
-    template = design_template(problem, run.settings.seed, deadline)
+    template = design_template(problem, run.settings.seed, deadline, min(JOINT_TABLES_MOST_S, run.left() / 4))
     laid_out = None
     if template is not None:
         # Rounds beyond the design's are the greedy start's, built around the design's meetings.

@@ -8,6 +8,8 @@ meet twice, so it can serve the rest of the objective and rules. Hosts take poin
 another (each group with a host's point goes to that host's table); the others start at random points
 and trade points by a local search that scores the event as the engine does (`relabel` in
 local_search.py). The result is an ordinary seating, handed on to the usual local search and CP-SAT.
+Where nobody may sit at one table twice, the groups' tables are chosen for all rounds at once (trading points
+keeps each point's tables), so that no point comes back to a table.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from tablejam.solver.designs import Design, golfer_design, most_rounds
 from tablejam.solver.designs.golfer import covering_design
@@ -25,6 +28,10 @@ from tablejam.solver.seating import Seating
 HOLE = -1
 # A group that no table can take (its count outside every table's limits) costs this in the assignment.
 UNFIT = 10**6
+# Where nobody may sit at one table twice, each round's groups go to tables jointly over the rounds (a CP-SAT model
+# of a variable per round, group and table): only up to this many variables, and for at most this long.
+JOINT_TABLES_MOST_VARIABLES = 50_000
+JOINT_TABLES_MOST_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,9 @@ class Template:
         return tables
 
 
-def design_template(problem: Problem, seed: int = 0, deadline: float | None = None) -> Template | None:
+def design_template(
+    problem: Problem, seed: int = 0, deadline: float | None = None, labelling_s: float = JOINT_TABLES_MOST_S
+) -> Template | None:
     """A template for the event from the first design that fits it (None if none does).
 
     The design has one group per table and as many rounds as the event, or, where no design has that many,
@@ -64,7 +73,8 @@ def design_template(problem: Problem, seed: int = 0, deadline: float | None = No
     near the limit are those where the first rounds matter most. Beyond the counting bound on rounds, where
     repeats are minimised, a covering with exactly the repeats counting forces comes first. Its group size is
     the largest capacity, or less while the points still seat everyone (fuller tables meet more people).
-    Designs that need a search are looked for until `deadline` (a time.perf_counter() value)."""
+    Designs that need a search are looked for until `deadline` (a time.perf_counter() value); where nobody may sit
+    at a table twice, the groups' tables over all rounds for at most `labelling_s` seconds per labelling."""
     tables = problem.tables
     largest = max(problem.capacity)
     attending = [p for p in range(problem.people) if any(problem.allowed[p])]
@@ -83,7 +93,7 @@ def design_template(problem: Problem, seed: int = 0, deadline: float | None = No
             continue
         rng = random.Random(seed)
         for by_sector in (_sorted_helps(problem, attending), *[False] * RANDOM_LABELLINGS):
-            template = _laid_over(problem, design, attending, rng, by_sector)
+            template = _laid_over(problem, design, attending, rng, by_sector, seed, labelling_s)
             if template is not None:
                 return template
     return None
@@ -101,7 +111,13 @@ RANDOM_LABELLINGS = 3
 
 
 def _laid_over(
-    problem: Problem, design: Design, attending: list[int], rng: random.Random, by_sector: bool
+    problem: Problem,
+    design: Design,
+    attending: list[int],
+    rng: random.Random,
+    by_sector: bool,
+    seed: int = 0,
+    labelling_s: float = JOINT_TABLES_MOST_S,
 ) -> Template | None:
     """The design with hosts on points that never meet, the others on the remaining points, and each round's groups
     assigned to tables; None where the limits or hosts cannot be met.
@@ -127,9 +143,13 @@ def _laid_over(
     else:
         rng.shuffle(others)
     label[free[: len(others)]] = others
+    fits = [_fitting_tables(problem, design, group_of, label, r) for r in range(len(design.rounds))]
+    if any(problem.no_revisit):
+        joint = _tables_without_revisits(problem, group_of, label, fits, seed, labelling_s)
+        return None if joint is None else Template(design, label, joint)
     table_of_group = np.zeros((len(design.rounds), design.groups), dtype=np.int32)
-    for r in range(len(design.rounds)):
-        assigned = _tables_for_groups(problem, design, group_of, label, r)
+    for r, fitting in enumerate(fits):
+        assigned = _tables_for_groups(fitting)
         if assigned is None:
             return None
         table_of_group[r] = assigned
@@ -159,11 +179,9 @@ def _place_hosts(problem: Problem, design: Design, group_of: np.ndarray, hosts: 
     return True
 
 
-def _tables_for_groups(
-    problem: Problem, design: Design, group_of: np.ndarray, label: np.ndarray, r: int
-) -> np.ndarray | None:
-    """Round r's groups to tables: a group with a host's point to that host's table, the others where their
-    count of people fits the table's limits (an exact assignment); None if no assignment keeps every limit."""
+def _fitting_tables(problem: Problem, design: Design, group_of: np.ndarray, label: np.ndarray, r: int) -> np.ndarray:
+    """[groups, tables] which tables each of round r's groups may take: a group with a host's point only that
+    host's table, the others those whose limits their count of people keeps."""
     groups = len(design.rounds[r])
     seated = np.array([p >= 0 and problem.attends(int(p), r) for p in label.tolist()], dtype=np.bool_)
     present = np.bincount(group_of[r][seated], minlength=groups)
@@ -177,6 +195,12 @@ def _tables_for_groups(
     minimum, capacity = np.array(problem.minimum), np.array(problem.capacity)
     fits = (minimum[None, :] <= present[:, None]) & (present[:, None] <= capacity[None, :])
     fits &= (hosted[:, None] == -1) | (hosted[:, None] == np.arange(problem.tables)[None, :])
+    return fits
+
+
+def _tables_for_groups(fits: np.ndarray) -> np.ndarray | None:
+    """One round's groups to tables where they fit (an exact assignment); None if no assignment keeps every limit."""
+    groups = len(fits)
     if fits.all():  # every group fits every table (identical tables, no host): any order will do
         return np.arange(groups, dtype=np.int32)
     from scipy.optimize import linear_sum_assignment  # scipy.optimize takes 0.3 s to import: only when needed
@@ -188,3 +212,51 @@ def _tables_for_groups(
     assigned = np.zeros(groups, dtype=np.int32)
     assigned[rows] = columns
     return assigned
+
+
+def _tables_without_revisits(
+    problem: Problem, group_of: np.ndarray, label: np.ndarray, fits: list[np.ndarray], seed: int, seconds: float
+) -> np.ndarray | None:
+    """[rounds, groups] every round's groups to tables where they fit, such that nobody bound by
+    revisit_tables = 'forbid' comes back to a table (nor to one they sat at before this event).
+
+    Round by round the groups could take any tables that fit; taken alone, each round would give the same
+    labels, and everyone whose group keeps its label would sit at one table again (48 broken rules on the
+    8-7-7 golfer). The relabelling of points afterwards keeps each point's tables, so this is decided here, once,
+    for every round together; None where no labelling exists or none is found in time (the search then starts
+    from the greedy start)."""
+    rounds, groups = len(fits), len(fits[0])
+    if rounds * groups * problem.tables > JOINT_TABLES_MOST_VARIABLES or seconds <= 0:
+        return None
+    model = cp_model.CpModel()
+    goes = {
+        (r, k, t): model.new_bool_var(f"g{r}_{k}_{t}")
+        for r in range(rounds) for k in range(groups) for t in range(problem.tables) if fits[r][k, t]
+    }  # fmt: skip
+    for r in range(rounds):
+        for k in range(groups):
+            model.add_exactly_one(goes[r, k, t] for t in range(problem.tables) if (r, k, t) in goes)
+        for t in range(problem.tables):
+            model.add_at_most_one(goes[r, k, t] for k in range(groups) if (r, k, t) in goes)
+    for point, p in enumerate(label.tolist()):
+        if p == HOLE or not problem.no_revisit[p]:
+            continue
+        attended = [r for r in range(rounds) if problem.attends(p, r)]
+        for t in range(problem.tables):
+            visits = [goes[key] for r in attended if (key := (r, int(group_of[r, point]), t)) in goes]
+            if (p, t) in problem.seated_before:
+                for visit in visits:
+                    model.add(visit == 0)
+            elif len(visits) > 1:
+                model.add_at_most_one(visits)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1  # a small model: one worker, and the same labelling for the same seed
+    solver.parameters.random_seed = seed
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    table_of_group = np.zeros((rounds, groups), dtype=np.int32)
+    for (r, k, t), chosen in goes.items():
+        if solver.boolean_value(chosen):
+            table_of_group[r, k] = t
+    return table_of_group

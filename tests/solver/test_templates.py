@@ -94,3 +94,19 @@ def test_the_engine_plans_the_limit_rungs_with_only_forced_repeats(
     assert schedule.status == "optimal"
     assert schedule.stats is not None and schedule.stats.repeat_meetings == forced
     assert schedule.solver is not None and schedule.solver.time_s < 15
+
+
+def test_nobody_comes_back_to_a_table_where_the_design_leaves_room() -> None:
+    # 8 tables of 7, 7 rounds, no repeat and no table twice: each person takes 7 of the 8 tables. Round by round
+    # every group fits every table, and labelling each round alike put everyone whose group kept its number back
+    # at a table (48 broken rules, no valid plan in 10 s); labelled over all rounds together, the design is a
+    # whole valid plan at once.
+    data = golfer(8, 7, 7).model_dump(exclude_none=True)
+    data["rules"]["revisit_tables"] = "forbid"
+    instance = Instance.model_validate(data)
+    problem = Problem.from_instance(instance)
+    template = design_template(problem, seed=0)
+    assert template is not None and len(template.design.rounds) == 7
+    assert (judged(instance, problem, template.seating(problem))) == (True, [], 0)
+    schedule = solve_checked(instance, time_limit=5)
+    assert (schedule.status, schedule.stats.repeat_meetings) == ("optimal", 0)
