@@ -59,6 +59,8 @@ LADDER = [
     Rung("golfer-6-3-9-minimise", "golfer(6, 3, 9, repeats='minimise')", 10,
          "repeats as few as counting allows (9) in 10 s", zero_repeats=False, repeats_at_floor=True),
     golfer_rung(8, 4, 9, limit=30, hosts=2),
+    Rung("golfer-8-7-7-no-revisit", "golfer(8, 7, 7, revisit_tables='forbid')", 10,
+         "zero repeats and nobody at a table twice in 10 s"),
     Rung("business-jam", "load_instance(ROOT / 'instances' / 'business-jam.toml')", 30,
          "zero repeats, gap < 1% in 30 s", max_gap=0.01),
     Rung("business-jam-fresh-5s", "load_instance(ROOT / 'instances' / 'business-jam.toml')", 5,

@@ -18,20 +18,24 @@ TAGS = [
 ]  # fmt: skip
 
 
-def golfer(groups: int, size: int, weeks: int, repeats: str = "forbid", hosts: int = 0) -> Instance:
+def golfer(
+    groups: int, size: int, weeks: int, repeats: str = "forbid", hosts: int = 0, revisit_tables: str = "allow"
+) -> Instance:
     """The social golfer problem g-p-w: g tables of exactly p for w rounds, no pair meeting twice (or, with
-    repeats = "minimise", as few repeats as possible). With `hosts`, the first golfers host tables T1, T2, ..."""
+    repeats = "minimise", as few repeats as possible). With `hosts`, the first golfers host tables T1, T2, ...;
+    with revisit_tables = "forbid", nobody plays at one table twice (themed tables, stations)."""
     participants: list[dict[str, Any]] = [{"id": f"g{k + 1}"} for k in range(groups * size)]
     for k in range(min(hosts, groups)):
         participants[k]["host"] = f"T{k + 1}"
     label = f"golfer {groups}-{size}-{weeks}" + (f", {hosts} hosts" if hosts else "") + (
-        ", repeats minimised" if repeats == "minimise" else "")  # fmt: skip
+        ", repeats minimised" if repeats == "minimise" else "") + (
+        ", no table twice" if revisit_tables == "forbid" else "")  # fmt: skip
     return Instance(
         name=label,
         rounds=weeks,
         tables={"count": groups, "capacity": size, "min": size},
         participants=participants,
-        rules={"repeats": repeats},
+        rules={"repeats": repeats, "revisit_tables": revisit_tables},
         objective={"new": 1, "complementary": 0},
     )
 
