@@ -15,6 +15,7 @@ keeps each point's tables), so that no point comes back to a table.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,7 +75,7 @@ def design_template(
     repeats are minimised, a covering with exactly the repeats counting forces comes first. Its group size is
     the largest capacity, or less while the points still seat everyone (fuller tables meet more people).
     Designs that need a search are looked for until `deadline` (a time.perf_counter() value); where nobody may sit
-    at a table twice, the groups' tables over all rounds for at most `labelling_s` seconds per labelling."""
+    at a table twice, the groups' tables over all rounds for at most `labelling_s` seconds in all."""
     tables = problem.tables
     largest = max(problem.capacity)
     attending = [p for p in range(problem.people) if any(problem.allowed[p])]
@@ -83,6 +84,7 @@ def design_template(
     if problem.pins or problem.closed or problem.together:
         return None  # trading points moves a person in every round: it would break pins, closures and groups
     smallest = max(2, -(-len(attending) // tables))
+    labelling_ends = time.perf_counter() + labelling_s
     for size in range(largest, smallest - 1, -1):
         design = golfer_design(tables, size, problem.rounds, deadline)
         if design is None and deadline is not None and not problem.forbid_repeats:
@@ -93,7 +95,8 @@ def design_template(
             continue
         rng = random.Random(seed)
         for by_sector in (_sorted_helps(problem, attending), *[False] * RANDOM_LABELLINGS):
-            template = _laid_over(problem, design, attending, rng, by_sector, seed, labelling_s)
+            left = labelling_ends - time.perf_counter()
+            template = _laid_over(problem, design, attending, rng, by_sector, seed, left)
             if template is not None:
                 return template
     return None
