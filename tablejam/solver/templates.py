@@ -119,8 +119,8 @@ def _laid_over(
     attending: list[int],
     rng: random.Random,
     by_sector: bool,
-    seed: int = 0,
-    labelling_s: float = JOINT_TABLES_MOST_S,
+    seed: int,
+    labelling_s: float,
 ) -> Template | None:
     """The design with hosts on points that never meet, the others on the remaining points, and each round's groups
     assigned to tables; None where the limits or hosts cannot be met.
